@@ -1,0 +1,1 @@
+"""coachlens: Dagster code location and command line."""

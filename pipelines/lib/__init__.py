@@ -1,0 +1,1 @@
+"""Plain functions with no Dagster dependency: config, readers, loading, statistics."""

@@ -1,0 +1,420 @@
+"""Load one landing source into raw.<source>: every row read is loaded or rejected with a reason.
+
+For each file (ascending code-point order of name): read it as text, check every
+row against the contract in one SQL pass, append accepted rows (typed, with
+provenance) and put rejected rows in quarantine.rejected_rows. Then keep, per
+natural key, the row of the file loaded last. Each file gets a manifest row.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pyarrow as pa
+
+from .contracts import Column, Contract
+from .readers import TABLE_EXTENSIONS, FileError, duplicated_columns, open_table
+from .row_rules import RULES
+
+SQL_TYPES = {"date": "DATE", "timestamp": "TIMESTAMPTZ", "integer": "BIGINT", "number": "DOUBLE",
+             "boolean": "BOOLEAN"}
+DATE_RE = r"\d{4}-\d{2}-\d{2}"
+OFFSET_RE = r"(Z|z|[+-]\d{2}(:?\d{2})?)"
+TIMESTAMP_RE = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?" + OFFSET_RE + "?"
+INTEGER_RE = r"[+-]?\d+"
+NUMBER_RE = r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?"
+TRUE_WORDS = ("true", "t", "yes", "y", "1")
+FALSE_WORDS = ("false", "f", "no", "n", "0")
+
+
+@dataclass
+class LoadSettings:
+    as_of: dt.date
+    reporting_currency: str = "USD"
+    timezone: str = "UTC"
+
+
+@dataclass
+class FileResult:
+    path: str
+    sha256: str
+    source: str
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_rejected: int = 0
+    status: str = "ok"
+    message: str = ""
+    loaded_at: dt.datetime | None = None
+
+
+@dataclass
+class SourceResult:
+    source: str
+    files: list[FileResult] = field(default_factory=list)
+    rows_in_raw: int = 0
+
+    @property
+    def failed(self) -> list[FileResult]:
+        return [f for f in self.files if f.status == "failed"]
+
+    def totals(self) -> dict:
+        return {
+            "files": len([f for f in self.files if f.status != "skipped"]),
+            "rows_read": sum(f.rows_read for f in self.files),
+            "rows_loaded": sum(f.rows_loaded for f in self.files),
+            "rows_rejected": sum(f.rows_rejected for f in self.files),
+            "files_failed": len(self.failed),
+            "rows_in_raw": self.rows_in_raw,
+        }
+
+
+def q(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def lit(text: str) -> str:
+    return "'" + str(text).replace("'", "''") + "'"
+
+
+def sha256_of(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while chunk := fh.read(1 << 22):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def prepare_warehouse(con: duckdb.DuckDBPyConnection) -> None:
+    """Schemas, the manifest and the quarantine table, and the helpers the checks use."""
+    con.execute("SET TimeZone = 'UTC'")
+    con.execute("CREATE SCHEMA IF NOT EXISTS raw")
+    con.execute("CREATE SCHEMA IF NOT EXISTS quarantine")
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS raw.file_manifest (
+            path VARCHAR, sha256 VARCHAR, source VARCHAR, rows_read BIGINT, rows_loaded BIGINT,
+            rows_rejected BIGINT, status VARCHAR, message VARCHAR, loaded_at TIMESTAMPTZ)""")
+    con.execute("""
+        CREATE TABLE IF NOT EXISTS quarantine.rejected_rows (
+            source VARCHAR, file VARCHAR, file_sha256 VARCHAR, row_number BIGINT, column_name VARCHAR,
+            reason VARCHAR, other_problems VARCHAR, raw_record VARCHAR, loaded_at TIMESTAMPTZ)""")
+    con.execute("""CREATE OR REPLACE TEMP MACRO _fmt(x) AS CASE
+        WHEN x = trunc(x) AND abs(x) < 1e15 THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(x AS VARCHAR) END""")
+    con.execute("""CREATE OR REPLACE TEMP TABLE _tznames AS
+        SELECT lower(name) AS lname, min(name) AS name FROM pg_timezone_names() GROUP BY 1""")
+
+
+def raw_columns_ddl(contract: Contract) -> str:
+    cols = [f"{q(c.name)} {SQL_TYPES.get(c.type, 'VARCHAR')}" for c in contract.columns]
+    for c in contract.columns:
+        if c.type in ("participant", "coach"):
+            cols.append(f"{q('_' + c.type + '_id')} VARCHAR")
+    cols += ["_extra VARCHAR", "_source_file VARCHAR", "_source_row BIGINT", "_file_sha256 VARCHAR",
+             "_loaded_at TIMESTAMPTZ"]
+    return ", ".join(cols)
+
+
+# --- SQL for one column -------------------------------------------------------
+
+def _typed_and_problems(c: Column, settings: LoadSettings) -> tuple[str, list[tuple[str, str]]]:
+    """(typed SQL expression over t/r, [(bad-condition, reason)]) for column c; v is the trimmed text."""
+    v = f"t.{q('_v_' + c.name)}"
+    shown = f"'\"' || left({v}, 60) || '\"'"
+    problems: list[tuple[str, str]] = []
+    if c.required:
+        problems.append((f"{v} IS NULL", f"'{c.name} is required but empty'"))
+    typed = v
+    kind = c.type
+    if kind == "email":
+        typed = f"lower({v})"
+    elif kind == "date":
+        ok = f"regexp_full_match({v}, '{DATE_RE}') AND try_cast({v} AS DATE) IS NOT NULL"
+        typed = f"CASE WHEN {ok} THEN try_cast({v} AS DATE) END"
+        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a date (YYYY-MM-DD)'"))
+    elif kind == "timestamp":
+        ok = f"regexp_full_match({v}, '{TIMESTAMP_RE}')"
+        has_offset = f"regexp_matches({v}, '{OFFSET_RE}$')"
+        naive = f"try_cast(replace({v}, 'T', ' ') AS TIMESTAMP)"
+        typed = (f"CASE WHEN NOT ({ok}) THEN NULL WHEN {has_offset} THEN try_cast({v} AS TIMESTAMPTZ) "
+                 f"ELSE timezone(coalesce(t._tz, {lit(settings.timezone)}), {naive}) END")
+        problems.append((f"{v} IS NOT NULL AND (NOT ({ok}) OR ({typed}) IS NULL)",
+                         f"{shown} || ' is not a timestamp (YYYY-MM-DDTHH:MM:SS, optional offset)'"))
+    elif kind == "integer":
+        ok = f"regexp_full_match({v}, '{INTEGER_RE}') AND try_cast({v} AS BIGINT) IS NOT NULL"
+        typed = f"CASE WHEN {ok} THEN try_cast({v} AS BIGINT) END"
+        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a whole number'"))
+    elif kind == "number":
+        ok = f"regexp_full_match({v}, '{NUMBER_RE}')"
+        typed = f"CASE WHEN {ok} THEN try_cast({v} AS DOUBLE) END"
+        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a number'"))
+    elif kind == "boolean":
+        words = ", ".join(lit(w) for w in TRUE_WORDS + FALSE_WORDS)
+        typed = f"CASE WHEN lower({v}) IN ({', '.join(lit(w) for w in TRUE_WORDS)}) THEN TRUE " \
+                f"WHEN lower({v}) IN ({', '.join(lit(w) for w in FALSE_WORDS)}) THEN FALSE END"
+        problems.append((f"{v} IS NOT NULL AND lower({v}) NOT IN ({words})", f"{shown} || ' is not true or false'"))
+    elif kind == "enum":
+        allowed = ", ".join(lit(x) for x in c.values)
+        typed = f"CASE WHEN lower({v}) IN ({allowed}) THEN lower({v}) END"
+        problems.append((f"{v} IS NOT NULL AND lower({v}) NOT IN ({allowed})",
+                         f"{shown} || ' is not allowed for {c.name}; allowed: {', '.join(c.values)}'"))
+    elif kind == "currency":
+        typed = f"CASE WHEN regexp_full_match(upper({v}), '[A-Z]{{3}}') THEN upper({v}) END"
+        problems.append((f"{v} IS NOT NULL AND NOT regexp_full_match(upper({v}), '[A-Z]{{3}}')",
+                         f"{shown} || ' is not a three-letter currency code such as USD'"))
+    elif kind == "timezone":
+        typed = f"(SELECT name FROM _tznames WHERE lname = lower({v}))"
+        problems.append((f"{v} IS NOT NULL AND ({typed}) IS NULL",
+                         f"{shown} || ' is not an IANA time zone such as Europe/London'"))
+    elif kind in ("participant", "coach"):
+        resolved = f"t.{q('_' + kind + '_id')}"
+        problems.append((f"{v} IS NOT NULL AND {resolved} IS NULL",
+                         f"'unknown {kind} ' || {shown} || ': no {kind} has this id or (unique) email'"))
+    if c.references:
+        target_key = {"sponsors": "sponsor_id", "cohorts": "cohort_id", "survey_items": "item_id"}[c.references]
+        problems.append((f"{v} IS NOT NULL AND t.{q('_ref_' + c.name)} IS NULL",
+                         f"'unknown {target_key.replace('_id', '')} ' || {shown} || ': not in {c.references}'"))
+    if c.min is not None:
+        problems.append((f"({typed}) < {c.min}", f"'{c.name} ' || _fmt({typed}) || ' is below the minimum {c.min:g}'"))
+    if c.max is not None:
+        problems.append((f"({typed}) > {c.max}", f"'{c.name} ' || _fmt({typed}) || ' is above the maximum {c.max:g}'"))
+    if c.min_exclusive is not None:
+        problems.append((f"({typed}) <= {c.min_exclusive}",
+                         f"'{c.name} ' || _fmt({typed}) || ' must be greater than {c.min_exclusive:g}'"))
+    if c.default is not None:
+        default = {"reporting_currency": lit(settings.reporting_currency),
+                   "config_timezone": lit(settings.timezone)}.get(c.default)
+        if default is None:
+            default = "FALSE" if c.default is False else ("TRUE" if c.default is True else repr(c.default))
+        typed = f"CASE WHEN {v} IS NULL THEN {default} ELSE {typed} END"
+    sql_type = SQL_TYPES.get(kind, "VARCHAR")
+    return f"CAST({typed} AS {sql_type})", problems
+
+
+def _reference_joins(contract: Contract, present: set[str]) -> tuple[list[str], list[str]]:
+    """LEFT JOINs resolving participant/coach/source references, and the columns they add."""
+    joins, cols = [], []
+    for c in contract.columns:
+        v = f"t.{q('_v_' + c.name)}"
+        if c.type in ("participant", "coach"):
+            table = "_lookup_" + c.type
+            a_id, a_mail = f"{c.type}_by_id", f"{c.type}_by_email"
+            joins.append(f"LEFT JOIN {table} {a_id} ON {a_id}.key = {v} AND {a_id}.kind = 'id'")
+            joins.append(f"LEFT JOIN {table} {a_mail} ON {a_mail}.key = lower({v}) AND {a_mail}.kind = 'email'")
+            cols.append(f"coalesce({a_id}.ref_id, {a_mail}.ref_id) AS {q('_' + c.type + '_id')}")
+            if c.type == "participant":
+                cols.append(f"coalesce({a_id}.tz, {a_mail}.tz) AS _tz")
+        if c.references:
+            target = c.references
+            key = {"sponsors": "sponsor_id", "cohorts": "cohort_id", "survey_items": "item_id"}[target]
+            alias = "ref_" + c.name
+            joins.append(f"LEFT JOIN (SELECT DISTINCT {key} FROM raw.{target}) {alias} ON {alias}.{key} = {v}")
+            cols.append(f"{alias}.{key} AS {q('_ref_' + c.name)}")
+    if not any(c.type == "participant" for c in contract.columns):
+        cols.append("NULL::VARCHAR AS _tz")
+    return joins, cols
+
+
+def build_lookups(con: duckdb.DuckDBPyConnection, settings: LoadSettings) -> None:
+    """Id and email lookups for participant and coach references (ambiguous emails match nothing)."""
+    tz = lit(settings.timezone)
+    for kind, table in (("participant", "participants"), ("coach", "coaches")):
+        exists = con.execute(
+            "SELECT count(*) FROM information_schema.tables WHERE table_schema='raw' AND table_name=?", [table]
+        ).fetchone()[0]
+        if not exists:
+            con.execute(f"CREATE OR REPLACE TEMP TABLE _lookup_{kind} (kind VARCHAR, key VARCHAR, ref_id VARCHAR, tz VARCHAR)")
+            continue
+        tz_expr = f"coalesce(c.timezone, {tz})" if kind == "participant" else "NULL"
+        join = "LEFT JOIN raw.cohorts c ON c.cohort_id = p.cohort_id" if kind == "participant" else ""
+        con.execute(f"""
+            CREATE OR REPLACE TEMP TABLE _lookup_{kind} AS
+            WITH base AS (SELECT p.{kind}_id AS ref_id, p.email, {tz_expr} AS tz FROM raw.{table} p {join})
+            SELECT 'id' AS kind, ref_id AS key, ref_id, tz FROM base
+            UNION ALL
+            SELECT 'email', email, min(ref_id), min(tz) FROM base WHERE email IS NOT NULL
+            GROUP BY email HAVING count(*) = 1""")
+
+
+def _key_text(contract: Contract, prefix: str = "t.") -> list[str]:
+    out = []
+    for name in contract.natural_key:
+        c = contract.column(name)
+        v = f"{prefix}{q('_v_' + name)}"
+        if c.type == "currency":
+            v = f"upper({v})"
+        elif c.type == "enum":
+            v = f"lower({v})"
+        out.append(f"coalesce({v}, '')")
+    return out
+
+
+def check_sql(contract: Contract, settings: LoadSettings, header: list[str], original: list[str]) -> str:
+    """One SELECT over _file giving typed values and the list of problems of every row."""
+    present = set(header)
+    texts = []
+    for c in contract.columns:
+        src = f"f.{q(c.name)}" if c.name in present else "NULL::VARCHAR"
+        texts.append(f"nullif(trim({src}), '') AS {q('_v_' + c.name)}")
+    extras = [h for h in header if h not in contract.column_names]
+    extra_json = ("json_object(" + ", ".join(f"{lit(h)}, f.{q(h)}" for h in extras) + ")") if extras else "NULL"
+    raw_json = "json_object(" + ", ".join(f"{lit(o or h)}, f.{q(h)}" for h, o in zip(header, original)) + ")"
+    key_cols = _key_text(contract)
+    joins, ref_cols = _reference_joins(contract, present)
+
+    typed_cols, problem_items = [], []
+    for c in contract.columns:
+        typed, problems = _typed_and_problems(c, settings)
+        typed_cols.append(f"{typed} AS {q(c.name)}")
+        for cond, reason in problems:
+            problem_items.append(f"CASE WHEN {cond} THEN {{'col': {lit(c.name)}, 'reason': {reason}}} END")
+    rule_joins, rule_items = [], []
+    for rule in contract.rules:
+        rjoins, rproblems = RULES[rule](contract.source, settings)
+        rule_joins += rjoins
+        for col, cond, reason in rproblems:
+            rule_items.append(f"CASE WHEN {cond} THEN {{'col': {lit(col)}, 'reason': {reason}}} END")
+
+    key_shown = " || ',' || ".join(f"coalesce(t.{q('_v_' + k)}, '')" for k in contract.natural_key)
+    dup_reason = (f"'duplicate key ' || {key_shown} || ' occurs ' || t._key_count || ' times in this file "
+                  f"({', '.join(contract.natural_key)}): keep one row per key'")
+    malformed_reason = ("'malformed row: ' || t._nfields || ' fields where the header has "
+                        f"{len(header)}; check quoting and delimiters on this line'")
+    first_items = [
+        f"CASE WHEN t._malformed IS NOT NULL THEN {{'col': '', 'reason': {malformed_reason}}} END",
+        f"CASE WHEN t._malformed IS NULL AND t._key_count > 1 THEN {{'col': {lit(contract.natural_key[0])}, 'reason': {dup_reason}}} END",
+    ]
+    all_items = ", ".join(first_items + [f"CASE WHEN t._malformed IS NULL THEN {p} END" for p in problem_items])
+    return f"""
+    WITH t AS (
+        SELECT f._row, f._malformed, f._nfields, {', '.join(texts)},
+               {extra_json} AS _extra_json,
+               CASE WHEN f._malformed IS NULL THEN {raw_json} ELSE f._malformed END AS _raw_json
+        FROM _file f
+    ), t2 AS (
+        SELECT t.*, count(*) OVER (PARTITION BY t._malformed IS NULL, {', '.join(key_cols)}) AS _key_count FROM t
+    ), r AS (
+        SELECT t.*, {', '.join(ref_cols)} FROM t2 t {' '.join(joins)}
+    ), x AS (
+        SELECT t.*, {', '.join(typed_cols)} FROM r t
+    ), p AS (
+        SELECT t.*, list_filter([{all_items}], lambda e: e IS NOT NULL) AS _problems FROM x t
+    )
+    SELECT x.* REPLACE (
+        list_concat(x._problems, CASE WHEN x._malformed IS NULL AND len(x._problems) = 0
+            THEN list_filter([{', '.join(rule_items) if rule_items else 'NULL'}], lambda e: e IS NOT NULL)
+            ELSE [] END) AS _problems)
+    FROM p x {' '.join(rule_joins)}
+    """
+
+
+# --- loading --------------------------------------------------------------------
+
+def _insert_batches(con, table_file, width: int) -> int:
+    header = table_file.header
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _file (_row BIGINT, _nfields INTEGER, _malformed VARCHAR, "
+                + ", ".join(f"{q(h)} VARCHAR" for h in header) + ")")
+    total = 0
+    for batch in table_file.batches:
+        rows = [r.row for r in batch]
+        well_formed = all(len(r.fields) == width for r in batch)
+        if well_formed:
+            columns = list(zip(*[r.fields for r in batch])) if width else []
+            nfields = [width] * len(batch)
+            malformed = [None] * len(batch)
+        else:
+            columns = [[r.fields[i] if len(r.fields) == width else None for r in batch] for i in range(width)]
+            nfields = [len(r.fields) for r in batch]
+            malformed = [None if len(r.fields) == width else json.dumps({"fields": r.fields}, ensure_ascii=False)
+                         for r in batch]
+        arrays = [pa.array(rows, pa.int64()), pa.array(nfields, pa.int32()), pa.array(malformed, pa.string())]
+        arrays += [pa.array(col, pa.string()) for col in columns]
+        arrow = pa.Table.from_arrays(arrays, names=["_row", "_nfields", "_malformed"] + header)
+        con.register("_batch", arrow)
+        con.execute("INSERT INTO _file SELECT * FROM _batch")
+        con.unregister("_batch")
+        total += len(batch)
+    return total
+
+
+def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Path, settings: LoadSettings,
+                loaded_at: dt.datetime, previous_loaded_at: dict | None = None, log=print) -> SourceResult:
+    """Load every file of one source folder; returns the manifest rows it wrote."""
+    previous_loaded_at = previous_loaded_at or {}
+    source = contract.source
+    result = SourceResult(source)
+    folder = Path(landing) / source
+    build_lookups(con, settings)
+    ddl = raw_columns_ddl(contract)
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _accepted ({ddl}, _file_order INTEGER)")
+    raw_names = [c.name for c in contract.columns] + \
+        [f"_{c.type}_id" for c in contract.columns if c.type in ("participant", "coach")]
+
+    files = sorted((p for p in folder.iterdir() if p.is_file()), key=lambda p: p.name) if folder.is_dir() else []
+    if not folder.is_dir():
+        log(f"  {source}: no folder {folder} (0 rows)")
+    for order, path in enumerate(files):
+        rel = f"{source}/{path.name}"
+        digest = sha256_of(path)
+        when = previous_loaded_at.get((rel, digest), loaded_at)
+        fr = FileResult(rel, digest, source, loaded_at=when)
+        result.files.append(fr)
+        if path.suffix.lower() not in TABLE_EXTENSIONS or path.name.startswith("."):
+            fr.status, fr.message = "skipped", f"not a table file ({path.suffix or 'no extension'}); use .csv, .xlsx or .parquet"
+            continue
+        try:
+            table_file = open_table(path)
+            missing = [c for c in contract.required if c not in table_file.header]
+            dups = [d for d in duplicated_columns(table_file.original_header) if d in contract.column_names]
+            if dups:
+                raise FileError(f"column {', '.join(dups)} appears more than once in the header: keep one")
+            if missing:
+                found = ", ".join(table_file.original_header[:20])
+                raise FileError(f"missing required column{'s' if len(missing) > 1 else ''} "
+                                f"{', '.join(missing)} (the header has: {found})")
+            fr.rows_read = _insert_batches(con, table_file, len(table_file.header))
+        except FileError as exc:
+            fr.status, fr.message = "failed", str(exc)
+            continue
+        except (UnicodeDecodeError, OSError) as exc:
+            fr.status, fr.message = "failed", f"the file cannot be read: {exc}"
+            continue
+        if fr.rows_read == 0:
+            fr.message = "warning: the file has a header but no data rows"
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {check_sql(contract, settings, table_file.header, table_file.original_header)}")
+        sel = ", ".join(q(n) for n in raw_names)
+        con.execute(f"""INSERT INTO _accepted SELECT {sel}, _extra_json, ?, _row, ?, ?, ? FROM _checked
+                        WHERE len(_problems) = 0 ORDER BY _row""", [rel, digest, when, order])
+        con.execute("""INSERT INTO quarantine.rejected_rows
+            SELECT ?, ?, ?, _row, _problems[1].col, _problems[1].reason,
+                   CASE WHEN len(_problems) > 1 THEN array_to_string(
+                        list_transform(_problems[2:], lambda e: e.col || ': ' || e.reason), '; ') END,
+                   _raw_json, ?
+            FROM _checked WHERE len(_problems) > 0 ORDER BY _row""", [source, rel, digest, when])
+        fr.rows_rejected = con.execute("SELECT count(*) FROM _checked WHERE len(_problems) > 0").fetchone()[0]
+        fr.rows_loaded = fr.rows_read - fr.rows_rejected
+        con.execute("DROP TABLE _checked")
+        con.execute("DROP TABLE _file")
+
+    key = ", ".join(q(k if contract.column(k).type not in ("participant", "coach") else k) for k in contract.natural_key)
+    con.execute(f"""CREATE OR REPLACE TABLE raw.{q(source)} AS
+        SELECT * EXCLUDE (_file_order) FROM _accepted
+        QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _file_order DESC, _source_row) = 1
+        ORDER BY _source_file, _source_row""")
+    superseded = dict(con.execute(f"""
+        SELECT _source_file, count(*) FROM _accepted a
+        WHERE NOT EXISTS (SELECT 1 FROM raw.{q(source)} r WHERE r._source_file = a._source_file AND r._source_row = a._source_row)
+        GROUP BY 1""").fetchall())
+    for fr in result.files:
+        if superseded.get(fr.path):
+            note = f"{superseded[fr.path]} loaded rows replaced by a later file with the same key"
+            fr.message = f"{fr.message}; {note}" if fr.message else note
+    result.rows_in_raw = con.execute(f"SELECT count(*) FROM raw.{q(source)}").fetchone()[0]
+    con.execute("DROP TABLE _accepted")
+    for fr in result.files:
+        con.execute("INSERT INTO raw.file_manifest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [fr.path, fr.sha256, fr.source, fr.rows_read, fr.rows_loaded, fr.rows_rejected,
+                     fr.status, fr.message, fr.loaded_at])
+    return result
