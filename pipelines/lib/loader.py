@@ -101,6 +101,11 @@ def prepare_warehouse(con: duckdb.DuckDBPyConnection) -> None:
         CREATE TABLE IF NOT EXISTS quarantine.rejected_rows (
             source VARCHAR, file VARCHAR, file_sha256 VARCHAR, row_number BIGINT, column_name VARCHAR,
             reason VARCHAR, other_problems VARCHAR, raw_record VARCHAR, loaded_at TIMESTAMPTZ)""")
+
+
+def _session_helpers(con: duckdb.DuckDBPyConnection) -> None:
+    """Connection-scoped helpers of the checks: number formatting and the IANA zone names."""
+    con.execute("SET TimeZone = 'UTC'")
     con.execute("""CREATE OR REPLACE TEMP MACRO _fmt(x) AS CASE
         WHEN x = trunc(x) AND abs(x) < 1e15 THEN CAST(CAST(x AS BIGINT) AS VARCHAR) ELSE CAST(x AS VARCHAR) END""")
     con.execute("""CREATE OR REPLACE TEMP TABLE _tznames AS
@@ -223,7 +228,7 @@ def build_lookups(con: duckdb.DuckDBPyConnection, settings: LoadSettings) -> Non
     for kind, table in (("participant", "participants"), ("coach", "coaches")):
         exists = con.execute(
             "SELECT count(*) FROM information_schema.tables WHERE table_schema='raw' AND table_name=?", [table]
-        ).fetchone()[0]
+        ).fetchall()[0][0]
         if not exists:
             con.execute(f"CREATE OR REPLACE TEMP TABLE _lookup_{kind} (kind VARCHAR, key VARCHAR, ref_id VARCHAR, tz VARCHAR)")
             continue
@@ -346,6 +351,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
     source = contract.source
     result = SourceResult(source)
     folder = Path(landing) / source
+    _session_helpers(con)
     build_lookups(con, settings)
     ddl = raw_columns_ddl(contract)
     con.execute(f"CREATE OR REPLACE TEMP TABLE _accepted ({ddl}, _file_order INTEGER)")
@@ -393,7 +399,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
                         list_transform(_problems[2:], lambda e: e.col || ': ' || e.reason), '; ') END,
                    _raw_json, ?
             FROM _checked WHERE len(_problems) > 0 ORDER BY _row""", [source, rel, digest, when])
-        fr.rows_rejected = con.execute("SELECT count(*) FROM _checked WHERE len(_problems) > 0").fetchone()[0]
+        fr.rows_rejected = con.execute("SELECT count(*) FROM _checked WHERE len(_problems) > 0").fetchall()[0][0]
         fr.rows_loaded = fr.rows_read - fr.rows_rejected
         con.execute("DROP TABLE _checked")
         con.execute("DROP TABLE _file")
@@ -411,7 +417,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
         if superseded.get(fr.path):
             note = f"{superseded[fr.path]} loaded rows replaced by a later file with the same key"
             fr.message = f"{fr.message}; {note}" if fr.message else note
-    result.rows_in_raw = con.execute(f"SELECT count(*) FROM raw.{q(source)}").fetchone()[0]
+    result.rows_in_raw = con.execute(f"SELECT count(*) FROM raw.{q(source)}").fetchall()[0][0]
     con.execute("DROP TABLE _accepted")
     for fr in result.files:
         con.execute("INSERT INTO raw.file_manifest VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

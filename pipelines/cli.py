@@ -1,0 +1,289 @@
+"""The coachlens command: generate, refresh, validate, serve, demo."""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from pipelines.lib.config import PROJECT_ROOT, ConfigError, load_config
+
+DAGSTER_YAML = """# written by coachlens: one run at a time writes the DuckDB file
+concurrency:
+  runs:
+    max_concurrent_runs: 1
+telemetry:
+  enabled: false
+"""
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date YYYY-MM-DD")
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number")
+    if value < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return value
+
+
+def _overrides(args) -> dict:
+    return {k: getattr(args, k, None) for k in ("landing", "warehouse", "site", "as_of")}
+
+
+def _apply_overrides(args) -> None:
+    """CLI flags win over coachlens.toml and the environment: pass them on as COACHLENS_* variables,
+    which is also how the Dagster resource (read at run time) sees them."""
+    for key, value in _overrides(args).items():
+        if value is not None:
+            os.environ[f"COACHLENS_{key.upper()}"] = str(Path(value).resolve()) if key != "as_of" else str(value)
+
+
+def dagster_home() -> Path:
+    home = Path(os.environ.get("DAGSTER_HOME") or PROJECT_ROOT / "data" / "dagster_home").resolve()
+    home.mkdir(parents=True, exist_ok=True)
+    yaml_path = home / "dagster.yaml"
+    if not yaml_path.exists():
+        yaml_path.write_text(DAGSTER_YAML, encoding="utf-8")
+    os.environ["DAGSTER_HOME"] = str(home)
+    return home
+
+
+# --- generate --------------------------------------------------------------------
+
+def cmd_generate(args) -> int:
+    from pipelines.lib.generate import generate
+
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()) and not (out / "_truth.json").exists():
+        print(f"error: {out} is not empty and was not made by coachlens generate; choose an empty folder",
+              file=sys.stderr)
+        return 2
+    if out.exists() and (out / "_truth.json").exists():
+        shutil.rmtree(out)
+    cfg = load_config()
+    as_of = args.as_of or cfg.resolved_as_of()
+    t0 = time.monotonic()
+    print(f"generating {args.participants:,} participants (seed {args.seed}, as of {as_of}) into {out}")
+    counts = generate(out, args.participants, args.seed, as_of, progress=print if args.participants > 5000 else lambda m: None)
+    for source, n in counts.items():
+        print(f"  {source:<17} {n:>12,} rows")
+    print(f"done in {time.monotonic() - t0:.1f} s")
+    return 0
+
+
+# --- refresh ---------------------------------------------------------------------
+
+def run_refresh(quiet: bool = False) -> int:
+    """Run the refresh job in this process (the same job the schedule runs) and print a summary."""
+    import dagster as dg
+
+    os.environ["COACHLENS_PROGRESS"] = "0" if quiet else "1"
+    cfg = load_config()
+    if not cfg.landing.is_dir():
+        print(f"error: the landing folder {cfg.landing} does not exist (set 'landing' in coachlens.toml or pass "
+              "--landing)", file=sys.stderr)
+        return 2
+    dagster_home()
+    from pipelines.definitions import defs
+    from pipelines.lib.workspace import RefreshLock, RefreshLocked, Workspace
+
+    ws = Workspace(cfg.warehouse, cfg.site)
+    try:  # fail fast, with a clear message, when another refresh holds the warehouse
+        probe = RefreshLock(ws.lock_path)
+        probe.acquire()
+        probe.release()
+    except RefreshLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+    job = defs.resolve_job_def("refresh")
+    t0 = time.monotonic()
+    with dg.DagsterInstance.get() as instance:
+        result = job.execute_in_process(
+            instance=instance, raise_on_error=False,
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
+    elapsed = time.monotonic() - t0
+    return _summarise(result, cfg, ws, elapsed)
+
+
+def _summarise(result, cfg, ws, elapsed: float) -> int:
+    import duckdb
+
+    from dashboards.site import sponsor_file_name
+
+    db = ws.warehouse if result.success else ws.work_warehouse
+    problems = []
+    for event in result.all_events:
+        if event.event_type_value == "ASSET_CHECK_EVALUATION":
+            data = event.event_specific_data
+            if not data.passed and data.severity.value == "ERROR":
+                problems.append(f"check {data.check_name} on {data.asset_key.to_user_string()} failed"
+                                f"{': ' + data.description if data.description else ''}")
+        if event.event_type_value == "STEP_FAILURE":
+            err = event.event_specific_data.error
+            while err is not None and err.cause is not None:
+                err = err.cause
+            message = err.message.strip().splitlines()[0] if err and err.message else "failed"
+            problems.append(f"step {event.step_key} failed: {message}")
+    print()
+    print(f"{'source':<18}{'files':>6}{'read':>12}{'loaded':>12}{'rejected':>10}  failed files")
+    if db.exists():
+        con = duckdb.connect(str(db), read_only=True)
+        try:
+            rows = con.execute("""SELECT source, count(*) FILTER (WHERE status <> 'skipped'), sum(rows_read),
+                                  sum(rows_loaded), sum(rows_rejected), count(*) FILTER (WHERE status = 'failed')
+                                  FROM raw.file_manifest GROUP BY 1 ORDER BY 1""").fetchall()
+            for src, files, read, loaded, rejected, failed in rows:
+                print(f"{src:<18}{files:>6}{read:>12,}{loaded:>12,}{rejected:>10,}  {failed or ''}")
+            for path, message in con.execute(
+                    "SELECT path, message FROM raw.file_manifest WHERE status = 'failed' ORDER BY path").fetchall():
+                problems.append(f"file {path} failed: {message}")
+            if con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchall()[0][0]:
+                print("rejected rows: quarantine.rejected_rows in the warehouse (coachlens validate lists them too)")
+        except duckdb.Error:
+            pass
+        finally:
+            con.close()
+    print()
+    if result.success:
+        pages = sorted(cfg.site.rglob("*.html"))
+        print(f"refresh finished in {elapsed:.1f} s: {len(pages)} page(s) in {cfg.site}")
+        print(f"  warehouse: {cfg.warehouse}")
+        return 0
+    print(f"refresh FAILED after {elapsed:.1f} s; the published warehouse and pages were left as they were.",
+          file=sys.stderr)
+    seen = set()
+    for p in problems:
+        if p not in seen:
+            seen.add(p)
+            print(f"  - {p}", file=sys.stderr)
+    return 1
+
+
+def cmd_refresh(args) -> int:
+    _apply_overrides(args)
+    load_config()
+    return run_refresh(quiet=args.quiet)
+
+
+# --- validate --------------------------------------------------------------------
+
+def cmd_validate(args) -> int:
+    from pipelines.lib.validate import validate_paths
+
+    _apply_overrides(args)
+    cfg = load_config()
+    return validate_paths([Path(p) for p in args.paths], cfg)
+
+
+# --- serve -----------------------------------------------------------------------
+
+def cmd_serve(args) -> int:
+    home = dagster_home()
+    from pipelines.defs.transform.project import ensure_manifest
+
+    ensure_manifest()
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "DAGSTER_HOME": str(home)}
+    daemon = subprocess.Popen([str(bin_dir / "dagster-daemon"), "run", "-m", "pipelines.definitions"], env=env)
+    web = subprocess.Popen([str(bin_dir / "dagster-webserver"), "-m", "pipelines.definitions", "-h", args.host,
+                            "-p", str(args.port)], env=env)
+    cfg = load_config()
+    print(f"Dagster UI on http://{args.host}:{args.port} (DAGSTER_HOME={home}); nightly_refresh runs "
+          f"'{cfg.schedule_cron}' ({cfg.schedule_timezone}). Ctrl-C stops both.")
+    try:
+        while daemon.poll() is None and web.poll() is None:
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for proc in (web, daemon):
+            if proc.poll() is None:
+                proc.terminate()
+        for proc in (web, daemon):
+            try:
+                proc.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                proc.kill()
+    return 0
+
+
+# --- demo ------------------------------------------------------------------------
+
+def cmd_demo(args) -> int:
+    cfg = load_config()
+    landing = Path(args.landing).resolve() if args.landing else cfg.landing
+    t0 = time.monotonic()
+    rc = cmd_generate(argparse.Namespace(out=landing, participants=args.participants, seed=args.seed, as_of=None))
+    if rc:
+        return rc
+    t1 = time.monotonic()
+    os.environ["COACHLENS_LANDING"] = str(landing)
+    rc = run_refresh()
+    cfg = load_config()
+    print(f"\ndemo: generate {t1 - t0:.1f} s, refresh {time.monotonic() - t1:.1f} s")
+    if rc == 0:
+        print("open these pages in a browser:")
+        for page in sorted(cfg.site.rglob("*.html")):
+            print(f"  {page}")
+    return rc
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="coachlens", description="Coaching programme analytics and impact reports.")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    g = sub.add_parser("generate", help="write a realistic landing folder of generated data")
+    g.add_argument("--out", required=True, help="the landing folder to write")
+    g.add_argument("--participants", type=_positive_int, default=2000)
+    g.add_argument("--seed", type=int, default=7)
+    g.add_argument("--as-of", type=_date, dest="as_of", help="the reporting date the data leads up to (default today)")
+    g.set_defaults(fn=cmd_generate)
+
+    r = sub.add_parser("refresh", help="ingest, check, build the marts and publish the pages (the nightly job)")
+    for flag in ("landing", "warehouse", "site"):
+        r.add_argument(f"--{flag}")
+    r.add_argument("--as-of", type=_date, dest="as_of")
+    r.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    r.set_defaults(fn=cmd_refresh)
+
+    v = sub.add_parser("validate", help="check files or a landing folder against the contracts; load nothing")
+    v.add_argument("paths", nargs="+")
+    v.add_argument("--as-of", type=_date, dest="as_of")
+    v.set_defaults(fn=cmd_validate)
+
+    s = sub.add_parser("serve", help="Dagster webserver and daemon on localhost, with the nightly schedule")
+    s.add_argument("--host", default="127.0.0.1")
+    s.add_argument("--port", type=int, default=3000)
+    s.set_defaults(fn=cmd_serve)
+
+    d = sub.add_parser("demo", help="generate data/landing, refresh, print where the pages are")
+    d.add_argument("--participants", type=_positive_int, default=2000)
+    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--landing")
+    d.set_defaults(fn=cmd_demo)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return args.fn(args)
+    except ConfigError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,24 @@
+"""The Dagster code location: assets, checks, resources and the nightly schedule."""
+from __future__ import annotations
+
+import dagster as dg
+
+from pipelines.defs.ingest.assets import landing_inventory, raw_assets
+from pipelines.defs.resources import CoachlensResource
+from pipelines.defs.schedules import nightly_schedule, refresh_job
+from pipelines.defs.serve.assets import dashboard_pages, published_refresh
+from pipelines.defs.transform.assets import coachlens_dbt_models, dbt_resource
+from pipelines.lib.config import load_config
+
+
+def build_definitions() -> dg.Definitions:
+    cfg = load_config()
+    return dg.Definitions(
+        assets=[landing_inventory, *raw_assets, coachlens_dbt_models, dashboard_pages, published_refresh],
+        jobs=[refresh_job],
+        schedules=[nightly_schedule(cfg)],
+        resources={"coachlens": CoachlensResource(), "dbt": dbt_resource},
+    )
+
+
+defs = build_definitions()

@@ -1,0 +1,119 @@
+"""Ingestion: one asset per landing source, loaded into raw.<source> of the refresh's new warehouse.
+
+`landing_inventory` starts the refresh (a new warehouse file beside the published
+one); every raw asset then loads its source folder with the contract loader and
+reports a blocking `contract` check: a file that could not be read at all fails
+it, which stops everything downstream, so nothing is published.
+"""
+
+import datetime as dt
+
+import dagster as dg
+import duckdb
+
+from pipelines.defs.resources import CoachlensResource
+from pipelines.lib.contracts import Contract, load_contracts
+from pipelines.lib.loader import LoadSettings, load_source, prepare_warehouse
+from pipelines.lib.progress import progress
+
+INGEST_GROUP = "ingest"
+
+
+def _previous_loaded_at(published) -> dict:
+    """(path, sha256) -> loaded_at from the published warehouse, so an unchanged file keeps its time."""
+    if not published.exists():
+        return {}
+    try:
+        con = duckdb.connect(str(published), read_only=True)
+        try:
+            rows = con.execute("SELECT path, sha256, loaded_at FROM raw.file_manifest WHERE status <> 'failed'").fetchall()
+        finally:
+            con.close()
+    except duckdb.Error:
+        return {}
+    return {(p, s): t for p, s, t in rows}
+
+
+@dg.asset(key=["raw", "landing_inventory"], group_name=INGEST_GROUP,
+          description="Starts a refresh: a new warehouse file beside the published one, and the run's settings.")
+def landing_inventory(context: dg.AssetExecutionContext, coachlens: CoachlensResource) -> dg.MaterializeResult:
+    cfg = coachlens.config()
+    ws = coachlens.workspace()
+    ws.reset()
+    progress(f"refresh of {cfg.landing} as of {cfg.resolved_as_of()} started")
+    if not cfg.landing.is_dir():
+        raise dg.Failure(f"the landing folder {cfg.landing} does not exist: put one sub-folder per source there "
+                         "(see README, 'Landing files') or pass --landing")
+    started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    with coachlens.connect() as con:
+        prepare_warehouse(con)
+        con.execute("""CREATE OR REPLACE TABLE raw.refresh_run (
+            run_id VARCHAR, started_at TIMESTAMPTZ, as_of DATE, landing VARCHAR, settings JSON)""")
+        import json
+        con.execute("INSERT INTO raw.refresh_run VALUES (?, ?, ?, ?, ?)",
+                    [context.run_id, started, cfg.resolved_as_of(), str(cfg.landing),
+                     json.dumps({**cfg.dbt_vars(), "pseudonym_salt": "(hidden)",
+                                 "max_age_hours": cfg.max_age_hours})])
+        previous = _previous_loaded_at(ws.warehouse)
+        con.execute("CREATE OR REPLACE TABLE raw._previous_loaded_at (path VARCHAR, sha256 VARCHAR, loaded_at TIMESTAMPTZ)")
+        if previous:
+            con.executemany("INSERT INTO raw._previous_loaded_at VALUES (?, ?, ?)",
+                            [[p, s, t] for (p, s), t in previous.items()])
+    folders = sorted(p.name for p in cfg.landing.iterdir() if p.is_dir())
+    return dg.MaterializeResult(metadata={"landing": str(cfg.landing), "as_of": str(cfg.resolved_as_of()),
+                                          "source_folders": ", ".join(folders) or "(none)"})
+
+
+def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
+    source = contract.source
+    deps = [dg.AssetKey(["raw", "landing_inventory"])] + [dg.AssetKey(["raw", d]) for d in contract.depends_on]
+
+    @dg.asset(
+        key=["raw", source],
+        deps=deps,
+        group_name=INGEST_GROUP,
+        description=f"{contract.description} Loaded from <landing>/{source}/ under data_contracts/{source}.yml.",
+        check_specs=[dg.AssetCheckSpec("files_readable", asset=dg.AssetKey(["raw", source]), blocking=True,
+                                       description="Every file of the source could be read as a table.")],
+        kinds={"duckdb", "polars"},
+    )
+    def _raw(context: dg.AssetExecutionContext, coachlens: CoachlensResource):
+        cfg = coachlens.config()
+        settings = LoadSettings(as_of=cfg.resolved_as_of(), reporting_currency=cfg.reporting_currency,
+                                timezone=cfg.timezone)
+        with coachlens.connect() as con:
+            started = con.execute("SELECT started_at FROM raw.refresh_run").fetchall()[0][0]
+            previous = {(p, s): t for p, s, t in con.execute("SELECT * FROM raw._previous_loaded_at").fetchall()}
+            result = load_source(con, contract, cfg.landing, settings, started, previous, log=context.log.info)
+        totals = result.totals()
+        progress(f"ingest {source:<17} {totals['rows_read']:>10,} read {totals['rows_loaded']:>10,} loaded "
+                 f"{totals['rows_rejected']:>8,} rejected" + (f"  {totals['files_failed']} FILE(S) FAILED" if result.failed else ""))
+        for f in result.files:
+            context.log.info(f"{f.path}: {f.status}, read {f.rows_read}, loaded {f.rows_loaded}, "
+                             f"rejected {f.rows_rejected}{'; ' + f.message if f.message else ''}")
+        failed = result.failed
+        yield dg.MaterializeResult(
+            metadata={**{k: dg.MetadataValue.int(v) for k, v in totals.items()},
+                      "files_detail": dg.MetadataValue.md(_files_table(result))},
+            check_results=[dg.AssetCheckResult(
+                check_name="files_readable",
+                passed=not failed,
+                severity=dg.AssetCheckSeverity.ERROR,
+                metadata={"failed_files": dg.MetadataValue.json([{"file": f.path, "message": f.message} for f in failed])},
+                description="; ".join(f"{f.path}: {f.message}" for f in failed) or "all files read",
+            )],
+        )
+
+    _raw.__name__ = f"raw_{source}"
+    return _raw
+
+
+def _files_table(result) -> str:
+    lines = ["| file | status | read | loaded | rejected | message |", "|---|---|---|---|---|---|"]
+    for f in result.files:
+        lines.append(f"| {f.path} | {f.status} | {f.rows_read} | {f.rows_loaded} | {f.rows_rejected} | "
+                     f"{f.message.replace('|', '/')} |")
+    return "\n".join(lines)
+
+
+raw_assets = [build_raw_asset(c) for c in load_contracts().values()]

@@ -1,0 +1,32 @@
+"""Dashboard pages, and publishing a finished refresh."""
+
+import dagster as dg
+
+from dashboards.site import build_site
+from pipelines.defs.resources import CoachlensResource
+from pipelines.lib.progress import progress
+
+MART_DEPS = [dg.AssetKey(["marts", m]) for m in (
+    "participant_journey", "cohort_engagement", "cohort_directory", "monthly_sessions")]
+
+
+@dg.asset(key=["site", "pages"], deps=MART_DEPS, group_name="serve", kinds={"plotly", "html"},
+          description="Sponsor pages and the index, written into the refresh's new site folder.")
+def dashboard_pages(context: dg.AssetExecutionContext, coachlens: CoachlensResource) -> dg.MaterializeResult:
+    cfg = coachlens.config()
+    ws = coachlens.workspace()
+    with coachlens.connect(read_only=True) as con:
+        written = build_site(con, ws.work_site, cfg.min_group_size, log=context.log.info)
+    progress(f"pages written: {len(written)}")
+    return dg.MaterializeResult(metadata={"pages": len(written), "site": str(cfg.site)})
+
+
+@dg.asset(key=["site", "published"], deps=[dg.AssetKey(["site", "pages"])], group_name="serve",
+          description="Moves the new warehouse and site into place in one step each, so readers never see "
+                      "half a refresh.")
+def published_refresh(context: dg.AssetExecutionContext, coachlens: CoachlensResource) -> dg.MaterializeResult:
+    ws = coachlens.workspace()
+    ws.publish()
+    progress(f"published {ws.warehouse} and {ws.site}")
+    context.log.info(f"published {ws.warehouse} and {ws.site}")
+    return dg.MaterializeResult(metadata={"warehouse": str(ws.warehouse), "site": str(ws.site)})

@@ -1,0 +1,43 @@
+"""dbt models as Dagster assets; dbt tests become asset checks."""
+
+import json
+import os
+import shutil
+from typing import Any, Mapping
+
+import dagster as dg
+from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
+
+from pipelines.defs.resources import CoachlensResource
+from pipelines.lib.progress import progress
+from pipelines.defs.transform.project import DBT_PROJECT_DIR, dbt_executable, dbt_project, ensure_manifest
+
+
+class CoachlensTranslator(DagsterDbtTranslator):
+    """dbt sources map onto the raw.<source> ingest assets; models are keyed <schema>/<name>."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(["raw", dbt_resource_props["name"]])
+        schema = dbt_resource_props.get("config", {}).get("schema") or "main"
+        return dg.AssetKey([schema, dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        return "transform"
+
+
+translator = CoachlensTranslator(settings=DagsterDbtTranslatorSettings(enable_asset_checks=True))
+
+
+@dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=translator, name="coachlens_dbt_models")
+def coachlens_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, coachlens: CoachlensResource):
+    cfg = coachlens.config()
+    os.environ["COACHLENS_DBT_DATABASE"] = str(coachlens.workspace().work_warehouse)
+    progress("dbt build started")
+    invocation = dbt.cli(["build", "--vars", json.dumps(cfg.dbt_vars())], context=context)
+    yield from invocation.stream()
+    progress("dbt build finished")
+    shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
+dbt_resource = DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable())

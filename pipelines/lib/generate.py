@@ -1,0 +1,332 @@
+"""A seeded generator of a realistic landing folder (SPEC section 3).
+
+It streams participants in chunks, so `--participants 500000` runs in bounded
+memory. The truth is known: `_truth.json` at the landing root (not a source
+folder, so never loaded) holds the injected mean improvement per competency on
+the self-rated and manager-rated scales, which tests check the pipeline recovers.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+import math
+import random
+from pathlib import Path
+
+SPONSORS = [("SP-NW", "Northwind Health"), ("SP-AU", "Aurora Bank"), ("SP-KL", "Keystone Logistics"),
+            ("SP-BF", "Bluefin Retail & Co"), ("SP-OR", "Orbital Software")]
+ZONES = [("America/New_York", "USD"), ("Europe/London", "GBP"), ("Europe/Berlin", "EUR"),
+         ("Asia/Singapore", "SGD"), ("America/Chicago", "USD"), ("", "USD")]
+FX_BASE = {"GBP": 1.27, "EUR": 1.08, "SGD": 0.74}
+COMPETENCIES = {  # competency: injected true mean change (self, manager) on the 1-7 scale
+    "Communication": (0.45, 0.30),
+    "Delegation": (0.60, 0.40),
+    "Strategic thinking": (0.30, 0.20),
+    "Resilience": (0.50, 0.25),
+}
+PROGRAMS = ["Emerging Leaders", "New Manager Essentials", "Senior Leader Coaching"]
+FIRST = ["Ana", "Ben", "Chloé", "Dev", "Eitan", "Fatima", "Grace", "Hiro", "Ines", "Jonas", "Kemi", "Liam",
+         "Mei", "Nadia", "Oscar", "Priya", "Quinn", "Rosa", "Sven", "Tariq", "Uma", "Viktor", "Wen", "Yara", "Zoë"]
+LAST = ["Lee", "Okafor", "García", "Novak", "O'Brien", "Schmidt", "Tan", "Haddad", "Kowalski", "Dubois", "Ito",
+        "Mensah", "Rossi", "Silva", "Jensen", "Müller", "Patel", "Nguyen", "Kaur", "Cohen"]
+EXIT_REASONS = ["left the organisation", "role change", "workload", "parental leave", "no longer interested"]
+DEPARTMENTS = ["Operations", "Finance", "Engineering", "Sales", "People", "Marketing"]
+LEVELS = ["first-line manager", "middle manager", "senior manager", "emerging leader"]
+CREDENTIALS = ["ACC", "PCC", "PCC", "MCC", "none", "other"]
+COHORT_SIZE = 30
+CHUNK = 5000
+
+HEADERS = {
+    "sponsors": ["sponsor_id", "sponsor_name"],
+    "cohorts": ["cohort_id", "cohort_name", "program_name", "sponsor_id", "start_date", "end_date",
+                "planned_sessions", "session_minutes", "budget_amount", "currency", "timezone"],
+    "participants": ["participant_id", "email", "full_name", "cohort_id", "enrolled_on", "status", "exit_reason",
+                     "job_level", "department", "region"],
+    "coaches": ["coach_id", "email", "full_name", "coach_type", "credential", "hourly_rate", "currency",
+                "monthly_capacity_hours"],
+    "assignments": ["participant", "coach", "matched_on", "ended_on", "end_reason"],
+    "sessions": ["session_id", "participant", "coach", "scheduled_start", "duration_minutes", "status", "modality",
+                 "cancelled_at"],
+    "survey_items": ["item_id", "kind", "competency", "scale_min", "scale_max", "reverse_scored", "text"],
+    "survey_responses": ["response_id", "participant", "instrument", "wave", "rater_type", "item_id", "score",
+                         "submitted_at", "session_id"],
+    "goals": ["goal_id", "participant", "competency", "set_on", "target_on", "status", "progress_pct", "weight",
+              "gas_score", "rated_on"],
+    "costs": ["cost_id", "incurred_on", "category", "amount", "currency", "cohort_id", "sponsor_id", "coach",
+              "session_id", "invoice_id", "description"],
+    "fx_rates": ["currency", "valid_from", "rate_to_reporting"],
+}
+
+
+def survey_items() -> list[list]:
+    rows = []
+    for ci, comp in enumerate(COMPETENCIES):
+        for k in range(1, 4):
+            reverse = k == 3
+            text = f"I {'struggle to' if reverse else 'consistently'} {comp.lower()} well (item {k})"
+            rows.append([f"{comp[:4].upper()}_{k}", "competency", comp, 1, 7, "true" if reverse else "false", text])
+    rows.append(["NPS_1", "nps", "", 0, 10, "false", "How likely are you to recommend coaching to a colleague?"])
+    rows.append(["SAT_1", "satisfaction", "", 1, 5, "false", "How useful was this session?"])
+    rows.append(["SAT_2", "satisfaction", "", 1, 5, "false", "How well did your coach understand your goals?"])
+    return rows
+
+
+class _Writers:
+    def __init__(self, out: Path):
+        self.files, self.writers = {}, {}
+        for source, header in HEADERS.items():
+            (out / source).mkdir(parents=True, exist_ok=True)
+            fh = open(out / source / f"{source}.csv", "w", encoding="utf-8", newline="")
+            self.files[source] = fh
+            self.writers[source] = csv.writer(fh, lineterminator="\n")
+            self.writers[source].writerow(header)
+        self.counts = {s: 0 for s in HEADERS}
+
+    def rows(self, source: str, rows: list) -> None:
+        self.writers[source].writerows(rows)
+        self.counts[source] += len(rows)
+
+    def close(self) -> None:
+        for fh in self.files.values():
+            fh.close()
+
+
+def _ts(day: dt.date, minutes: int) -> str:
+    return f"{day.isoformat()} {minutes // 60:02d}:{minutes % 60:02d}:00"
+
+
+def _clip_round(x: float, lo: int = 1, hi: int = 7) -> int:
+    return int(min(hi, max(lo, round(x))))
+
+
+def generate(out: Path, participants: int = 2000, seed: int = 7, as_of: dt.date | None = None,
+             progress=print) -> dict:
+    """Write the landing folder; returns counts per source."""
+    as_of = as_of or dt.date.today()
+    out = Path(out)
+    out.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(seed)
+    w = _Writers(out)
+    items = survey_items()
+    comp_items = {c: [r for r in items if r[2] == c] for c in COMPETENCIES}
+    w.rows("survey_items", items)
+    w.rows("sponsors", [list(s) for s in SPONSORS])
+
+    n_cohorts = max(len(SPONSORS), math.ceil(participants / COHORT_SIZE))
+    span_days = 540
+    cohorts = []
+    for i in range(n_cohorts):
+        sponsor = SPONSORS[i % len(SPONSORS)][0]
+        tz, cur = ZONES[rng.randrange(len(ZONES))]
+        start = as_of - dt.timedelta(days=rng.randrange(30, span_days))
+        end = start + dt.timedelta(days=rng.choice([150, 180, 210]))
+        planned = rng.choice([10, 12, 12, 16])
+        minutes = rng.choice([45, 60, 60, 90])
+        budget = round(COHORT_SIZE * planned * rng.uniform(180, 260), -2)
+        cohorts.append(dict(id=f"CH-{i + 1:05d}", sponsor=sponsor, tz=tz, cur=cur, start=start, end=end,
+                            planned=planned, minutes=minutes))
+        w.rows("cohorts", [[f"CH-{i + 1:05d}", f"{PROGRAMS[i % 3]} {start:%Y-%m} #{i + 1}", PROGRAMS[i % 3], sponsor,
+                            start.isoformat(), end.isoformat(), planned, minutes if minutes != 60 else "",
+                            budget if rng.random() < 0.9 else "", cur if cur != "USD" or rng.random() < 0.5 else "", tz]])
+
+    first_day = as_of - dt.timedelta(days=span_days + 60)
+    fx_rows = []
+    for cur, base in FX_BASE.items():
+        rate, day = base, dt.date(first_day.year, first_day.month, 1)
+        while day <= as_of + dt.timedelta(days=400):
+            fx_rows.append([cur, day.isoformat(), f"{rate:.4f}"])
+            rate *= math.exp(rng.gauss(0, 0.015))
+            day = (day + dt.timedelta(days=32)).replace(day=1)
+    w.rows("fx_rates", fx_rows)
+
+    n_coaches = max(8, participants // 12)
+    coaches = []
+    for k in range(n_coaches):
+        internal = rng.random() < 0.25
+        rate = 0 if internal else rng.choice([150, 180, 200, 250, 300])
+        coaches.append((f"CO-{k + 1:05d}", rate))
+        name = f"{rng.choice(FIRST)} {rng.choice(LAST)}"
+        w.rows("coaches", [[f"CO-{k + 1:05d}", f"coach{k + 1}@coaching.example", name,
+                            "internal" if internal else "external", rng.choice(CREDENTIALS),
+                            rate if not internal else "", "USD", rng.choice([20, 30, 40, ""])]])
+
+    # licences billed to each sponsor, monthly, shared over its cohorts by the pipeline
+    cost_no = 0
+    for sid, _ in SPONSORS:
+        day = dt.date(first_day.year, first_day.month, 1)
+        while day <= as_of:
+            cost_no += 1
+            w.rows("costs", [[f"LIC-{cost_no:06d}", day.isoformat(), "licence", f"{rng.choice([900, 1200, 1500])}.00",
+                              "USD", "", sid, "", "", f"INV-L{cost_no:06d}", "Platform licence"]])
+            day = (day + dt.timedelta(days=32)).replace(day=1)
+
+    comps = list(COMPETENCIES)
+    session_no = response_no = goal_no = 0
+    for chunk_start in range(0, participants, CHUNK):
+        crng = random.Random(f"{seed}-{chunk_start}")
+        buf = {s: [] for s in HEADERS}
+        for p in range(chunk_start, min(participants, chunk_start + CHUNK)):
+            c = cohorts[p // COHORT_SIZE if p // COHORT_SIZE < n_cohorts else p % n_cohorts]
+            pid = f"PT-{p + 1:07d}"
+            email = f"participant{p + 1}@client.example"
+            enrolled = c["start"] - dt.timedelta(days=crng.randrange(0, 21))
+            u = crng.random()
+            invited = u < 0.05
+            withdrawn = 0.05 <= u < 0.13
+            engagement = crng.betavariate(6, 1.4)  # share of planned sessions that happen
+            stalls = crng.random() < 0.12
+            days_in = (min(as_of, c["end"]) - c["start"]).days
+            buf["participants"].append([
+                pid, email if crng.random() > 0.02 else email.upper(), f"{crng.choice(FIRST)} {crng.choice(LAST)}",
+                c["id"], enrolled.isoformat(), "", "", crng.choice(LEVELS), crng.choice(DEPARTMENTS),
+                crng.choice(["EMEA", "Americas", "APAC"])])
+            prow = buf["participants"][-1]
+            if invited:
+                prow[5] = "invited"
+                continue
+            coach_id, rate = coaches[crng.randrange(n_coaches)]
+            matched = enrolled + dt.timedelta(days=crng.randrange(2, 15))
+            if matched > as_of:
+                prow[5] = "invited"
+                continue
+            buf["assignments"].append([pid if crng.random() < 0.9 else email, coach_id, matched.isoformat(), "", ""])
+            # sessions every 2-3 weeks from the first one
+            n_target = max(1, round(c["planned"] * engagement))
+            if stalls:
+                n_target = min(n_target, crng.randrange(1, 3))
+            if withdrawn:
+                n_target = min(n_target, crng.randrange(0, 4))
+            day = matched + dt.timedelta(days=crng.randrange(3, 20))
+            done = 0
+            completed_sessions = []
+            attempts = 0
+            while done < n_target and attempts < n_target * 2 + 2:
+                attempts += 1
+                start_min = crng.randrange(8 * 60, 18 * 60, 30)
+                session_no += 1
+                sid = f"SE-{session_no:08d}"
+                r = crng.random()
+                status, cancelled_at = "completed", ""
+                if day > as_of:
+                    status = "scheduled"
+                elif r < 0.04:
+                    status = "no_show"
+                elif r < 0.07:
+                    status = "late_cancelled"
+                elif r < 0.13:
+                    status = "cancelled"
+                    hours_before = crng.choice([2, 6, 12, 30, 48, 96])
+                    cancel_dt = dt.datetime.combine(day, dt.time()) + dt.timedelta(minutes=start_min - 60 * hours_before)
+                    cancelled_at = cancel_dt.isoformat(sep=" ")
+                duration = c["minutes"] if status == "completed" else (0 if status in ("cancelled", "scheduled") else c["minutes"])
+                if status == "completed":
+                    duration = max(15, c["minutes"] + crng.choice([0, 0, 0, -5, 5, -10]))
+                buf["sessions"].append([sid, pid if crng.random() < 0.95 else email, coach_id, _ts(day, start_min),
+                                        duration, status, crng.choice(["video", "video", "phone", "in_person", "chat"]),
+                                        cancelled_at])
+                if status == "completed":
+                    done += 1
+                    completed_sessions.append((sid, day))
+                if status in ("completed", "no_show", "late_cancelled") and rate:
+                    cost_no += 1
+                    fee = rate * c["minutes"] / 60
+                    fx = FX_BASE.get(c["cur"], 1.0)
+                    buf["costs"].append([f"FEE-{cost_no:08d}", day.isoformat(), "coaching_fee", f"{fee / fx:.2f}",
+                                         c["cur"], c["id"], "", coach_id, sid, f"INV-{coach_id}-{day:%Y%m}",
+                                         "Coaching session fee"])
+                if status == "scheduled":
+                    break
+                day += dt.timedelta(days=crng.randrange(10, 24))
+            n_done = len(completed_sessions)
+            if withdrawn:
+                prow[5], prow[6] = "withdrawn", crng.choice(EXIT_REASONS)
+            elif n_done >= c["planned"] or (c["end"] < as_of and n_done >= c["planned"] * 0.75):
+                prow[5] = "completed"
+            else:
+                prow[5] = "active"
+            # surveys: self pre for most, post for the finishers; managers for half
+            latent = {comp: crng.gauss(3.6, 0.7) for comp in comps}
+            manager_view = {comp: latent[comp] + crng.gauss(0, 0.4) for comp in comps}
+            waves = []
+            if crng.random() < 0.92:
+                waves.append(("pre", matched + dt.timedelta(days=1), 0.0))
+            if n_done >= c["planned"] / 2 and crng.random() < 0.6:
+                waves.append(("mid", completed_sessions[len(completed_sessions) // 2][1] + dt.timedelta(days=1), 0.5))
+            if prow[5] == "completed" and crng.random() < 0.85:
+                waves.append(("post", completed_sessions[-1][1] + dt.timedelta(days=3), 1.0))
+            has_manager = crng.random() < 0.5
+            for wave, when, share in waves:
+                if when > as_of:
+                    continue
+                for rater in (["self", "manager"] if has_manager else ["self"]):
+                    response_no += 1
+                    rid = f"RS-{response_no:08d}"
+                    submitted = _ts(when, crng.randrange(7 * 60, 22 * 60))
+                    for comp in comps:
+                        base = latent[comp] if rater == "self" else manager_view[comp]
+                        change = COMPETENCIES[comp][0 if rater == "self" else 1] * share
+                        person_change = change + crng.gauss(0, 0.35) * (share > 0)
+                        for item in comp_items[comp]:
+                            score = _clip_round(base + person_change + crng.gauss(0, 0.55))
+                            if item[5] == "true":
+                                score = 8 - score
+                            buf["survey_responses"].append([rid, pid, "Leadership 360", wave, rater, item[0], score,
+                                                            submitted, ""])
+                    if rater == "self" and wave == "post":
+                        nps = min(10, max(0, round(crng.gauss(8.2, 1.6))))
+                        buf["survey_responses"].append([rid, pid, "Leadership 360", wave, rater, "NPS_1", nps,
+                                                        submitted, ""])
+            for sid, sday in completed_sessions:
+                if crng.random() < 0.35 and sday < as_of:
+                    response_no += 1
+                    rid = f"RS-{response_no:08d}"
+                    submitted = _ts(sday, crng.randrange(18 * 60, 23 * 60))
+                    for item in ("SAT_1", "SAT_2"):
+                        buf["survey_responses"].append([rid, pid, "Session pulse", "pulse", "self", item,
+                                                        min(5, max(1, round(crng.gauss(4.3, 0.7)))), submitted, sid])
+            # goals: set early, rated at the end for the finishers (GAS -2..2)
+            for g in range(crng.randrange(1, 4)):
+                goal_no += 1
+                gid = f"GL-{goal_no:07d}"
+                set_on = matched + dt.timedelta(days=crng.randrange(1, 20))
+                if set_on > as_of:
+                    continue
+                comp = crng.choice(comps)
+                weight = crng.choice([1, 1, 2, 3])
+                target = c["end"].isoformat()
+                buf["goals"].append([gid, pid, comp, set_on.isoformat(), target, "not_started", 0,
+                                     weight if weight != 1 else "", "", ""])
+                rated = set_on + dt.timedelta(days=crng.randrange(60, 150))
+                if rated <= as_of and n_done >= 2:
+                    gas = min(2, max(-2, round(crng.gauss(0.6 if prow[5] == "completed" else 0.0, 0.9))))
+                    status = ("achieved" if gas >= 1 else "on_track" if gas >= 0 else "off_track")
+                    if withdrawn and crng.random() < 0.5:
+                        status = "abandoned"
+                    buf["goals"].append([gid, pid, comp, set_on.isoformat(), target, status,
+                                         min(100, max(0, 50 + 25 * gas)), weight if weight != 1 else "", gas,
+                                         rated.isoformat()])
+        for source, rows in buf.items():
+            if rows:
+                w.rows(source, rows)
+        progress(f"  generated {min(participants, chunk_start + CHUNK):,} of {participants:,} participants")
+
+    # one assessment per cohort and some administration, a credit note
+    for c in cohorts:
+        cost_no += 1
+        w.rows("costs", [[f"ASM-{cost_no:07d}", (c["start"] + dt.timedelta(days=7)).isoformat(), "assessment",
+                          f"{rng.choice([1500, 2400, 3000])}.00", "USD", c["id"], "", "", "", f"INV-A{cost_no:07d}",
+                          "360 assessment licences"]])
+        if rng.random() < 0.3:
+            cost_no += 1
+            w.rows("costs", [[f"ADM-{cost_no:07d}", c["start"].isoformat(), "administration", "350.00", "USD",
+                              c["id"], "", "", "", f"INV-M{cost_no:07d}", "Programme administration"]])
+    cost_no += 1
+    w.rows("costs", [[f"CRN-{cost_no:07d}", (as_of - dt.timedelta(days=20)).isoformat(), "other", "-250.00", "USD",
+                      cohorts[0]["id"], "", "", "", f"CN-{cost_no:07d}", "Credit note: cancelled workshop"]])
+    w.close()
+    truth = {"seed": seed, "as_of": as_of.isoformat(), "participants": participants,
+             "scale": [1, 7], "true_mean_change": {c: {"self": v[0], "manager": v[1]} for c, v in COMPETENCIES.items()},
+             "rows": w.counts}
+    (out / "_truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return w.counts
