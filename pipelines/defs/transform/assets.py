@@ -34,7 +34,8 @@ def coachlens_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     cfg = coachlens.config()
     os.environ["COACHLENS_DBT_DATABASE"] = str(coachlens.workspace().work_warehouse)
     progress("dbt build started")
-    invocation = dbt.cli(["build", "--vars", json.dumps(cfg.dbt_vars())], context=context)
+    invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(cfg.dbt_vars())],
+                         context=context)
     yield from invocation.stream()
     progress("dbt build finished")
     shutil.rmtree(invocation.target_path, ignore_errors=True)

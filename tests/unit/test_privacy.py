@@ -1,0 +1,31 @@
+import csv
+import io
+
+from dashboards.privacy import complementary_suppression, safe_cell, to_csv
+
+
+def test_cells_under_k_are_hidden():
+    assert complementary_suppression([10, 3, 8, 12], 5, total_shown=False) == [False, True, False, False]
+
+
+def test_one_hidden_cell_with_a_total_hides_the_next_smallest():
+    assert complementary_suppression([10, 3, 8, 12], 5) == [False, True, True, False]
+
+
+def test_two_hidden_cells_need_no_more():
+    assert complementary_suppression([10, 3, 4, 12], 5) == [False, True, True, False]
+
+
+def test_single_cell_breakdown():
+    assert complementary_suppression([3], 5) == [True]
+    assert complementary_suppression([30], 5) == [False]
+
+
+def test_formula_cells_are_neutralised_numbers_stay_numbers():
+    assert safe_cell("=HYPERLINK(\"x\")") == "'=HYPERLINK(\"x\")"
+    for bad in ("+1", "-2+3", "@SUM(A1)", "\tx", "\rx"):
+        assert safe_cell(bad) == "'" + bad
+    assert safe_cell(-5) == -5 and safe_cell(0.25) == 0.25 and safe_cell("plain") == "plain"
+    text = to_csv(["name", "value"], [["=cmd|' /C calc'!A0", -3]])
+    parsed = list(csv.reader(io.StringIO(text)))
+    assert parsed[1] == ["'=cmd|' /C calc'!A0", "-3"]
