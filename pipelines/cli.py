@@ -122,11 +122,16 @@ def _summarise(result, cfg, ws, elapsed: float) -> int:
 
     from dashboards.site import sponsor_file_name
 
+    from pipelines.lib.workspace import Workspace
+
+    ws = Workspace(ws.warehouse, ws.site, result.run_id[:8])
     db = ws.warehouse if result.success else ws.work_warehouse
-    problems = []
+    problems, stale = [], []
     for event in result.all_events:
         if event.event_type_value == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
+            if not data.passed and data.check_name == "freshness":
+                stale.append(f"{data.asset_key.path[-1]}: {data.description}")
             if not data.passed and data.severity.value == "ERROR":
                 problems.append(f"check {data.check_name} on {data.asset_key.to_user_string()} failed"
                                 f"{': ' + data.description if data.description else ''}")
@@ -160,6 +165,11 @@ def _summarise(result, cfg, ws, elapsed: float) -> int:
         pages = sorted(cfg.site.rglob("*.html"))
         print(f"refresh finished in {elapsed:.1f} s: {len(pages)} page(s) in {cfg.site}")
         print(f"  warehouse: {cfg.warehouse}")
+        if stale:
+            print("STALE sources (pages were published, marked stale):", file=sys.stderr)
+            for line in stale:
+                print(f"  - {line}", file=sys.stderr)
+            return 4
         return 0
     print(f"refresh FAILED after {elapsed:.1f} s; the published warehouse and pages were left as they were.",
           file=sys.stderr)

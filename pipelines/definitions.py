@@ -4,6 +4,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.defs.ingest.assets import landing_inventory, raw_assets
+from pipelines.defs.quality.checks import contract_checks
 from pipelines.defs.resources import CoachlensResource
 from pipelines.defs.schedules import nightly_schedule, refresh_job
 from pipelines.defs.serve.assets import dashboard_pages, published_refresh
@@ -15,6 +16,7 @@ def build_definitions() -> dg.Definitions:
     cfg = load_config()
     return dg.Definitions(
         assets=[landing_inventory, *raw_assets, coachlens_dbt_models, dashboard_pages, published_refresh],
+        asset_checks=contract_checks,
         jobs=[refresh_job],
         schedules=[nightly_schedule(cfg)],
         resources={"coachlens": CoachlensResource(), "dbt": dbt_resource},

@@ -33,6 +33,7 @@ def cli_env(tmp: Path, **extra) -> dict:
 
 
 def run_cli(args: list[str], tmp: Path, check: bool = True, **env) -> subprocess.CompletedProcess:
+    tmp.mkdir(parents=True, exist_ok=True)
     proc = subprocess.run([COACHLENS, *args], capture_output=True, text=True, env=cli_env(tmp, **env), cwd=tmp,
                           timeout=600)
     if check and proc.returncode != 0:

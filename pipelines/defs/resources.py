@@ -19,6 +19,7 @@ class CoachlensResource(dg.ConfigurableResource):
     site: str = ""
     as_of: str = ""
     _lock: RefreshLock | None = PrivateAttr(default=None)
+    _token: str = PrivateAttr(default="adhoc")
 
     def config(self) -> Config:
         return load_config(overrides={"landing": self.landing or None, "warehouse": self.warehouse or None,
@@ -26,12 +27,13 @@ class CoachlensResource(dg.ConfigurableResource):
 
     def workspace(self) -> Workspace:
         cfg = self.config()
-        return Workspace(Path(cfg.warehouse), Path(cfg.site))
+        return Workspace(Path(cfg.warehouse), Path(cfg.site), self._token)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         lock = RefreshLock(self.workspace().lock_path)
         lock.acquire()
         self._lock = lock
+        self._token = (context.run_id or "adhoc")[:8]
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         if self._lock is not None:

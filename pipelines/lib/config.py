@@ -31,7 +31,7 @@ class Config:
     gas_rho: float = 0.3
     default_reliability: float = 0.8
     pseudonym_salt: str = "change-me"
-    max_age_hours: float = 36
+    freshness: tuple = (("sessions", 36.0), ("survey_responses", 168.0), ("costs", 744.0))
     as_of: dt.date | None = None
     schedule_cron: str = "0 2 * * *"
     schedule_timezone: str = "UTC"
@@ -54,7 +54,11 @@ class Config:
             "gas_rho": self.gas_rho,
             "default_reliability": self.default_reliability,
             "pseudonym_salt": self.pseudonym_salt,
+            "freshness": dict(self.freshness),
         }
+
+    def max_age_hours(self, source: str) -> float | None:
+        return dict(self.freshness).get(source)
 
 
 def _flatten(data: dict, prefix: str = "") -> dict:
@@ -111,7 +115,7 @@ def _coerce(key: str, value, base: Path):
         if number < 1:
             fail("a whole number of days of at least 1")
         return number
-    if key in ("late_cancel_hours", "max_age_hours"):
+    if key == "late_cancel_hours" or key.startswith("freshness_"):
         try:
             number = float(text)
         except ValueError:
@@ -156,7 +160,21 @@ def _coerce(key: str, value, base: Path):
     raise ConfigError(f"unknown config key '{key}'; allowed keys: {', '.join(KEYS)}")
 
 
-KEYS = [f.name for f in fields(Config) if f.name != "source_file"]
+KEYS = [f.name for f in fields(Config) if f.name not in ("source_file", "freshness")]
+
+
+def _freshness(table: dict, environ, base: dict) -> tuple:
+    """[freshness] source = hours, then COACHLENS_FRESHNESS_<SOURCE>; unknown sources are refused."""
+    from .contracts import load_contracts
+
+    out = dict(base)
+    items = list(table.items()) + [(k[len("COACHLENS_FRESHNESS_"):].lower(), v) for k, v in environ.items()
+                                   if k.startswith("COACHLENS_FRESHNESS_")]
+    for source, hours in items:
+        if source not in load_contracts():
+            raise ConfigError(f"config key 'freshness.{source}': unknown source; allowed: {', '.join(load_contracts())}")
+        out[source] = _coerce(f"freshness_{source}", hours, Path.cwd())
+    return tuple(sorted(out.items()))
 
 
 def load_config(path: Path | None = None, overrides: dict | None = None, environ=None) -> Config:
@@ -175,8 +193,15 @@ def load_config(path: Path | None = None, overrides: dict | None = None, environ
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(f"{path}: not valid TOML: {exc}") from exc
         base = path.resolve().parent
+        freshness_table = data.pop("freshness", None)
+        if freshness_table is not None:
+            if not isinstance(freshness_table, dict):
+                raise ConfigError("config key 'freshness': expected a table of source = hours")
+            values["freshness"] = _freshness(freshness_table, {}, {})
         for key, value in _flatten(data).items():
             values[key] = _coerce(key, value, base)
+    if any(k.startswith("COACHLENS_FRESHNESS_") for k in environ):
+        values["freshness"] = _freshness({}, environ, dict(values.get("freshness", Config.freshness)))
     for key in KEYS:
         env_key = f"COACHLENS_{key.upper()}"
         if env_key in environ:

@@ -100,7 +100,7 @@ def prepare_warehouse(con: duckdb.DuckDBPyConnection) -> None:
     con.execute("""
         CREATE TABLE IF NOT EXISTS quarantine.rejected_rows (
             source VARCHAR, file VARCHAR, file_sha256 VARCHAR, row_number BIGINT, column_name VARCHAR,
-            reason VARCHAR, other_problems VARCHAR, raw_record VARCHAR, loaded_at TIMESTAMPTZ)""")
+            reason_code VARCHAR, reason VARCHAR, other_problems VARCHAR, raw_record VARCHAR, loaded_at TIMESTAMPTZ)""")
 
 
 def _session_helpers(con: duckdb.DuckDBPyConnection) -> None:
@@ -130,7 +130,7 @@ def _typed_and_problems(c: Column, settings: LoadSettings) -> tuple[str, list[tu
     shown = f"'\"' || left({v}, 60) || '\"'"
     problems: list[tuple[str, str]] = []
     if c.required:
-        problems.append((f"{v} IS NULL", f"'{c.name} is required but empty'"))
+        problems.append((f"{v} IS NULL", f"'{c.name} is required but empty'", "missing_required"))
     typed = v
     kind = c.type
     if kind == "email":
@@ -138,7 +138,7 @@ def _typed_and_problems(c: Column, settings: LoadSettings) -> tuple[str, list[tu
     elif kind == "date":
         ok = f"regexp_full_match({v}, '{DATE_RE}') AND try_cast({v} AS DATE) IS NOT NULL"
         typed = f"CASE WHEN {ok} THEN try_cast({v} AS DATE) END"
-        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a date (YYYY-MM-DD)'"))
+        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a date (YYYY-MM-DD)'", "bad_type"))
     elif kind == "timestamp":
         ok = f"regexp_full_match({v}, '{TIMESTAMP_RE}')"
         has_offset = f"regexp_matches({v}, '{OFFSET_RE}$')"
@@ -146,48 +146,48 @@ def _typed_and_problems(c: Column, settings: LoadSettings) -> tuple[str, list[tu
         typed = (f"CASE WHEN NOT ({ok}) THEN NULL WHEN {has_offset} THEN try_cast({v} AS TIMESTAMPTZ) "
                  f"ELSE timezone(coalesce(t._tz, {lit(settings.timezone)}), {naive}) END")
         problems.append((f"{v} IS NOT NULL AND (NOT ({ok}) OR ({typed}) IS NULL)",
-                         f"{shown} || ' is not a timestamp (YYYY-MM-DDTHH:MM:SS, optional offset)'"))
+                         f"{shown} || ' is not a timestamp (YYYY-MM-DDTHH:MM:SS, optional offset)'", "bad_type"))
     elif kind == "integer":
         ok = f"regexp_full_match({v}, '{INTEGER_RE}') AND try_cast({v} AS BIGINT) IS NOT NULL"
         typed = f"CASE WHEN {ok} THEN try_cast({v} AS BIGINT) END"
-        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a whole number'"))
+        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a whole number'", "bad_type"))
     elif kind == "number":
         ok = f"regexp_full_match({v}, '{NUMBER_RE}')"
         typed = f"CASE WHEN {ok} THEN try_cast({v} AS DOUBLE) END"
-        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a number'"))
+        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a number'", "bad_type"))
     elif kind == "boolean":
         words = ", ".join(lit(w) for w in TRUE_WORDS + FALSE_WORDS)
         typed = f"CASE WHEN lower({v}) IN ({', '.join(lit(w) for w in TRUE_WORDS)}) THEN TRUE " \
                 f"WHEN lower({v}) IN ({', '.join(lit(w) for w in FALSE_WORDS)}) THEN FALSE END"
-        problems.append((f"{v} IS NOT NULL AND lower({v}) NOT IN ({words})", f"{shown} || ' is not true or false'"))
+        problems.append((f"{v} IS NOT NULL AND lower({v}) NOT IN ({words})", f"{shown} || ' is not true or false'", "bad_type"))
     elif kind == "enum":
         allowed = ", ".join(lit(x) for x in c.values)
         typed = f"CASE WHEN lower({v}) IN ({allowed}) THEN lower({v}) END"
         problems.append((f"{v} IS NOT NULL AND lower({v}) NOT IN ({allowed})",
-                         f"{shown} || ' is not allowed for {c.name}; allowed: {', '.join(c.values)}'"))
+                         f"{shown} || ' is not allowed for {c.name}; allowed: {', '.join(c.values)}'", "not_allowed"))
     elif kind == "currency":
         typed = f"CASE WHEN regexp_full_match(upper({v}), '[A-Z]{{3}}') THEN upper({v}) END"
         problems.append((f"{v} IS NOT NULL AND NOT regexp_full_match(upper({v}), '[A-Z]{{3}}')",
-                         f"{shown} || ' is not a three-letter currency code such as USD'"))
+                         f"{shown} || ' is not a three-letter currency code such as USD'", "bad_currency"))
     elif kind == "timezone":
         typed = f"(SELECT name FROM _tznames WHERE lname = lower({v}))"
         problems.append((f"{v} IS NOT NULL AND ({typed}) IS NULL",
-                         f"{shown} || ' is not an IANA time zone such as Europe/London'"))
+                         f"{shown} || ' is not an IANA time zone such as Europe/London'", "unknown_timezone"))
     elif kind in ("participant", "coach"):
         resolved = f"t.{q('_' + kind + '_id')}"
         problems.append((f"{v} IS NOT NULL AND {resolved} IS NULL",
-                         f"'unknown {kind} ' || {shown} || ': no {kind} has this id or (unique) email'"))
+                         f"'unknown {kind} ' || {shown} || ': no {kind} has this id or (unique) email'", "unknown_reference"))
     if c.references:
         target_key = {"sponsors": "sponsor_id", "cohorts": "cohort_id", "survey_items": "item_id"}[c.references]
         problems.append((f"{v} IS NOT NULL AND t.{q('_ref_' + c.name)} IS NULL",
-                         f"'unknown {target_key.replace('_id', '')} ' || {shown} || ': not in {c.references}'"))
+                         f"'unknown {target_key.replace('_id', '')} ' || {shown} || ': not in {c.references}'", "unknown_reference"))
     if c.min is not None:
-        problems.append((f"({typed}) < {c.min}", f"'{c.name} ' || _fmt({typed}) || ' is below the minimum {c.min:g}'"))
+        problems.append((f"({typed}) < {c.min}", f"'{c.name} ' || _fmt({typed}) || ' is below the minimum {c.min:g}'", "out_of_range"))
     if c.max is not None:
-        problems.append((f"({typed}) > {c.max}", f"'{c.name} ' || _fmt({typed}) || ' is above the maximum {c.max:g}'"))
+        problems.append((f"({typed}) > {c.max}", f"'{c.name} ' || _fmt({typed}) || ' is above the maximum {c.max:g}'", "out_of_range"))
     if c.min_exclusive is not None:
         problems.append((f"({typed}) <= {c.min_exclusive}",
-                         f"'{c.name} ' || _fmt({typed}) || ' must be greater than {c.min_exclusive:g}'"))
+                         f"'{c.name} ' || _fmt({typed}) || ' must be greater than {c.min_exclusive:g}'", "out_of_range"))
     if c.default is not None:
         default = {"reporting_currency": lit(settings.reporting_currency),
                    "config_timezone": lit(settings.timezone)}.get(c.default)
@@ -273,14 +273,14 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str], ori
     for c in contract.columns:
         typed, problems = _typed_and_problems(c, settings)
         typed_cols.append(f"{typed} AS {q(c.name)}")
-        for cond, reason in problems:
-            problem_items.append(f"CASE WHEN {cond} THEN {{'col': {lit(c.name)}, 'reason': {reason}}} END")
+        for cond, reason, code in problems:
+            problem_items.append(f"CASE WHEN {cond} THEN {{'col': {lit(c.name)}, 'reason': {reason}, 'code': {lit(code)}}} END")
     rule_joins, rule_items = [], []
     for rule in contract.rules:
         rjoins, rproblems = RULES[rule](contract.source, settings)
         rule_joins += rjoins
-        for col, cond, reason in rproblems:
-            rule_items.append(f"CASE WHEN {cond} THEN {{'col': {lit(col)}, 'reason': {reason}}} END")
+        for col, cond, reason, code in rproblems:
+            rule_items.append(f"CASE WHEN {cond} THEN {{'col': {lit(col)}, 'reason': {reason}, 'code': {lit(code)}}} END")
 
     key_shown = " || ',' || ".join(f"coalesce(t.{q('_v_' + k)}, '')" for k in contract.natural_key)
     dup_reason = (f"'duplicate key ' || {key_shown} || ' occurs ' || t._key_count || ' times in this file "
@@ -288,8 +288,8 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str], ori
     malformed_reason = ("'malformed row: ' || t._nfields || ' fields where the header has "
                         f"{len(header)}; check quoting and delimiters on this line'")
     first_items = [
-        f"CASE WHEN t._malformed IS NOT NULL THEN {{'col': '', 'reason': {malformed_reason}}} END",
-        f"CASE WHEN t._malformed IS NULL AND t._key_count > 1 THEN {{'col': {lit(contract.natural_key[0])}, 'reason': {dup_reason}}} END",
+        f"CASE WHEN t._malformed IS NOT NULL THEN {{'col': '', 'reason': {malformed_reason}, 'code': 'malformed'}} END",
+        f"CASE WHEN t._malformed IS NULL AND t._key_count > 1 THEN {{'col': {lit(contract.natural_key[0])}, 'reason': {dup_reason}, 'code': 'duplicate_key'}} END",
     ]
     all_items = ", ".join(first_items + [f"CASE WHEN t._malformed IS NULL THEN {p} END" for p in problem_items])
     return f"""
@@ -394,7 +394,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
         con.execute(f"""INSERT INTO _accepted SELECT {sel}, _extra_json, ?, _row, ?, ?, ? FROM _checked
                         WHERE len(_problems) = 0 ORDER BY _row""", [rel, digest, when, order])
         con.execute("""INSERT INTO quarantine.rejected_rows
-            SELECT ?, ?, ?, _row, _problems[1].col, _problems[1].reason,
+            SELECT ?, ?, ?, _row, _problems[1].col, _problems[1].code, _problems[1].reason,
                    CASE WHEN len(_problems) > 1 THEN array_to_string(
                         list_transform(_problems[2:], lambda e: e.col || ': ' || e.reason), '; ') END,
                    _raw_json, ?

@@ -2,7 +2,7 @@
 
 Each rule returns (joins, problems): extra LEFT JOINs on the typed rows `x`, and
 problems as (column, SQL condition that is true when the row is bad, SQL text of
-the reason). Conditions see typed values, which are NULL where the text did not
+the reason, reason code). Conditions see typed values, which are NULL where the text did not
 parse, so a row already rejected for a bad type is not blamed twice.
 """
 from __future__ import annotations
@@ -12,11 +12,11 @@ def _q(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
-def end_not_before_start(source: str, settings) -> tuple[list[str], list[tuple[str, str, str]]]:
+def end_not_before_start(source: str, settings) -> tuple[list[str], list[tuple[str, str, str, str]]]:
     pairs = {"cohorts": ("start_date", "end_date"), "assignments": ("matched_on", "ended_on")}
     start, end = pairs[source]
     return [], [(end, f"x.{end} < x.{start}",
-                 f"'{end} ' || CAST(x.{end} AS VARCHAR) || ' is before {start} ' || CAST(x.{start} AS VARCHAR)")]
+                 f"'{end} ' || CAST(x.{end} AS VARCHAR) || ' is before {start} ' || CAST(x.{start} AS VARCHAR)", "end_before_start")]
 
 
 def completed_not_after_as_of(source: str, settings):
@@ -25,21 +25,21 @@ def completed_not_after_as_of(source: str, settings):
             f"CAST(timezone(x._tz, x.scheduled_start) AS DATE) > DATE '{as_of}'")
     reason = (f"'completed session dated ' || CAST(CAST(timezone(x._tz, x.scheduled_start) AS DATE) AS VARCHAR)"
               f" || ', after the as-of date {as_of}: a session in the future cannot be completed'")
-    return [], [("scheduled_start", cond, reason)]
+    return [], [("scheduled_start", cond, reason, "after_as_of")]
 
 
 def scale_valid(source: str, settings):
     return [], [
         ("scale_max", "x.scale_min >= x.scale_max",
-         "'scale_min ' || _fmt(x.scale_min) || ' is not below scale_max ' || _fmt(x.scale_max)"),
+         "'scale_min ' || _fmt(x.scale_min) || ' is not below scale_max ' || _fmt(x.scale_max)", "out_of_range"),
         ("scale_min", "x.kind = 'nps' AND (x.scale_min <> 0 OR x.scale_max <> 10)",
-         "'nps item must have the scale 0-10, not ' || _fmt(x.scale_min) || '-' || _fmt(x.scale_max)"),
+         "'nps item must have the scale 0-10, not ' || _fmt(x.scale_min) || '-' || _fmt(x.scale_max)", "out_of_range"),
     ]
 
 
 def competency_named(source: str, settings):
     return [], [("competency", "x.kind = 'competency' AND x.competency IS NULL",
-                 "'competency is required for an item of kind competency'")]
+                 "'competency is required for an item of kind competency'", "missing_required")]
 
 
 def score_in_scale(source: str, settings):
@@ -47,12 +47,12 @@ def score_in_scale(source: str, settings):
     cond = "x.score < si.scale_min OR x.score > si.scale_max"
     reason = ("'score ' || _fmt(x.score) || ' is outside item ' || x.item_id || '''s scale ' "
               "|| _fmt(si.scale_min) || '-' || _fmt(si.scale_max)")
-    return [join], [("score", cond, reason)]
+    return [join], [("score", cond, reason, "out_of_scale")]
 
 
 def cohort_or_sponsor(source: str, settings):
     return [], [("cohort_id", "x.cohort_id IS NULL AND x.sponsor_id IS NULL AND x._v_cohort_id IS NULL AND x._v_sponsor_id IS NULL",
-                 "'cohort_id or sponsor_id is required: say who the cost belongs to'")]
+                 "'cohort_id or sponsor_id is required: say who the cost belongs to'", "missing_required")]
 
 
 def fx_rate_exists(source: str, settings):
@@ -61,7 +61,7 @@ def fx_rate_exists(source: str, settings):
             "(SELECT 1 FROM raw.fx_rates f WHERE f.currency = x.currency AND f.valid_from <= x.incurred_on)")
     reason = ("'no FX rate for ' || x.currency || ' valid on ' || CAST(x.incurred_on AS VARCHAR) "
               "|| ': add a row to fx_rates with valid_from on or before that date'")
-    return [], [("currency", cond, reason)]
+    return [], [("currency", cond, reason, "no_fx_rate")]
 
 
 RULES = {

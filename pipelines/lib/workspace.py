@@ -1,7 +1,9 @@
 """The files of one refresh: built beside the published ones, then swapped in at once.
 
 A refresh writes a new warehouse file and a new site folder next to the
-published ones (`<warehouse>.refresh`, `<site>.refresh`). Only when every step
+published ones (`<warehouse>.refresh-<run>`, `<site>.refresh-<run>`; the run's own
+names, so a straggling child of a killed refresh can never write into the next
+refresh's files). Only when every step
 has succeeded does `publish` move them into place, each with one atomic rename,
 so a refresh killed at any point leaves what was published untouched. One
 refresh at a time holds `<warehouse>.lock` (an flock, released by the kernel
@@ -28,14 +30,15 @@ class RefreshLocked(RuntimeError):
 class Workspace:
     warehouse: Path
     site: Path
+    token: str = "run"
 
     @property
     def work_warehouse(self) -> Path:
-        return self.warehouse.with_name(self.warehouse.name + ".refresh")
+        return self.warehouse.with_name(f"{self.warehouse.name}.refresh-{self.token}")
 
     @property
     def work_site(self) -> Path:
-        return self.site.with_name(self.site.name + ".refresh")
+        return self.site.with_name(f"{self.site.name}.refresh-{self.token}")
 
     @property
     def lock_path(self) -> Path:
@@ -45,9 +48,10 @@ class Workspace:
         """Start a new refresh: remove whatever an interrupted one left behind."""
         self.warehouse.parent.mkdir(parents=True, exist_ok=True)
         self.site.parent.mkdir(parents=True, exist_ok=True)
-        for path in (self.work_warehouse, Path(str(self.work_warehouse) + ".wal")):
+        for path in self.warehouse.parent.glob(f"{self.warehouse.name}.refresh-*"):
             path.unlink(missing_ok=True)
-        shutil.rmtree(self.work_site, ignore_errors=True)
+        for path in self.site.parent.glob(f"{self.site.name}.refresh-*"):
+            shutil.rmtree(path, ignore_errors=True)
         self.work_site.mkdir(parents=True)
 
     def publish(self) -> None:

@@ -18,12 +18,14 @@ def test_publish_swaps_warehouse_and_site(tmp_path):
 
 
 def test_reset_clears_an_interrupted_refresh(tmp_path):
-    ws = Workspace(tmp_path / "w.duckdb", tmp_path / "site")
-    ws.work_warehouse.write_text("half")
-    ws.work_site.mkdir()
-    (ws.work_site / "stale.html").write_text("x")
+    old = Workspace(tmp_path / "w.duckdb", tmp_path / "site", "killed")
+    old.work_warehouse.write_text("half")
+    old.work_site.mkdir()
+    (old.work_site / "stale.html").write_text("x")
+    ws = Workspace(tmp_path / "w.duckdb", tmp_path / "site", "next")
     ws.reset()
-    assert not ws.work_warehouse.exists() and list(ws.work_site.iterdir()) == []
+    assert not old.work_warehouse.exists() and not old.work_site.exists()
+    assert list(ws.work_site.iterdir()) == []
 
 
 def test_lock_is_exclusive(tmp_path):

@@ -14,3 +14,4 @@ select
     cohorts.currency, cohorts.timezone
 from cohorts
 inner join sponsors on sponsors.sponsor_id = cohorts.sponsor_id
+order by cohorts.cohort_id

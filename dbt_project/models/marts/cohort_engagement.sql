@@ -81,3 +81,4 @@ select
     {{ safe_divide('sessions_completed', 'enrolled * planned_sessions') }} as utilisation,
     enrolled < {{ var('min_group_size') }} as suppressed
 from combined
+order by cohort_id

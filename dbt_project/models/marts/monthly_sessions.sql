@@ -13,3 +13,4 @@ select
     coalesce(sum(duration_minutes) filter (where status = 'completed'), 0) / 60.0 as coaching_hours
 from sessions
 group by sponsor_id, cohort_id, month
+order by sponsor_id, cohort_id, month

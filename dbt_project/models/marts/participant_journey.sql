@@ -81,3 +81,4 @@ select
             <= date '{{ var("as_of") }}' - interval ({{ var('stalled_after_days') }}) day
     ) as is_stalled
 from flags
+order by participant_id

@@ -19,6 +19,26 @@ from pipelines.lib.progress import progress
 INGEST_GROUP = "ingest"
 
 
+def _carry_audit_history(con, published) -> None:
+    """Keep the contract validation results of earlier refreshes (audit trail) in the new warehouse."""
+    from pipelines.defs.quality.checks import AUDIT_DDL
+
+    con.execute("CREATE SCHEMA IF NOT EXISTS audit")
+    con.execute(AUDIT_DDL)
+    if not published.exists():
+        return
+    try:
+        con.execute(f"ATTACH '{published}' AS published (READ_ONLY)")
+        try:
+            con.execute("INSERT INTO audit.contract_validations SELECT * FROM published.audit.contract_validations")
+        except duckdb.Error:
+            pass
+        finally:
+            con.execute("DETACH published")
+    except duckdb.Error:
+        pass
+
+
 def _previous_loaded_at(published) -> dict:
     """(path, sha256) -> loaded_at from the published warehouse, so an unchanged file keeps its time."""
     if not published.exists():
@@ -52,9 +72,9 @@ def landing_inventory(context: dg.AssetExecutionContext, coachlens: CoachlensRes
         import json
         con.execute("INSERT INTO raw.refresh_run VALUES (?, ?, ?, ?, ?)",
                     [context.run_id, started, cfg.resolved_as_of(), str(cfg.landing),
-                     json.dumps({**cfg.dbt_vars(), "pseudonym_salt": "(hidden)",
-                                 "max_age_hours": cfg.max_age_hours})])
+                     json.dumps({**cfg.dbt_vars(), "pseudonym_salt": "(hidden)"})])
         previous = _previous_loaded_at(ws.warehouse)
+        _carry_audit_history(con, ws.warehouse)
         con.execute("CREATE OR REPLACE TABLE raw._previous_loaded_at (path VARCHAR, sha256 VARCHAR, loaded_at TIMESTAMPTZ)")
         if previous:
             con.executemany("INSERT INTO raw._previous_loaded_at VALUES (?, ?, ?)",
@@ -74,7 +94,10 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
         group_name=INGEST_GROUP,
         description=f"{contract.description} Loaded from <landing>/{source}/ under data_contracts/{source}.yml.",
         check_specs=[dg.AssetCheckSpec("files_readable", asset=dg.AssetKey(["raw", source]), blocking=True,
-                                       description="Every file of the source could be read as a table.")],
+                                       description="Every file of the source could be read as a table."),
+                     dg.AssetCheckSpec("freshness", asset=dg.AssetKey(["raw", source]),
+                                       description="The newest file of the source is younger than its "
+                                                   "configured maximum age ([freshness] in coachlens.toml).")],
         kinds={"duckdb", "polars"},
     )
     def _raw(context: dg.AssetExecutionContext, coachlens: CoachlensResource):
@@ -92,6 +115,7 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
             context.log.info(f"{f.path}: {f.status}, read {f.rows_read}, loaded {f.rows_loaded}, "
                              f"rejected {f.rows_rejected}{'; ' + f.message if f.message else ''}")
         failed = result.failed
+        freshness = _freshness_check(cfg.max_age_hours(source), result, started)
         yield dg.MaterializeResult(
             metadata={**{k: dg.MetadataValue.int(v) for k, v in totals.items()},
                       "files_detail": dg.MetadataValue.md(_files_table(result))},
@@ -101,11 +125,32 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
                 severity=dg.AssetCheckSeverity.ERROR,
                 metadata={"failed_files": dg.MetadataValue.json([{"file": f.path, "message": f.message} for f in failed])},
                 description="; ".join(f"{f.path}: {f.message}" for f in failed) or "all files read",
-            )],
+            ), freshness],
         )
 
     _raw.__name__ = f"raw_{source}"
     return _raw
+
+
+def _freshness_check(max_age: float | None, result, started: dt.datetime) -> dg.AssetCheckResult:
+    loaded = [f.loaded_at for f in result.files if f.status == "ok" and f.loaded_at is not None]
+    newest = max(loaded) if loaded else None
+    age = (started - newest).total_seconds() / 3600 if newest else None
+    if max_age is None:
+        passed, text = True, "no maximum age configured for this source"
+    elif newest is None:
+        passed, text = False, f"no file loaded; the maximum age is {max_age:g} h"
+    else:
+        passed = age <= max_age
+        text = f"newest file first loaded {age:.1f} h ago (maximum {max_age:g} h)"
+    progress_note = "" if passed else f"STALE {result.source}: {text}"
+    if progress_note:
+        progress(progress_note)
+    return dg.AssetCheckResult(
+        check_name="freshness", passed=passed, severity=dg.AssetCheckSeverity.WARN, description=text,
+        metadata={"max_age_hours": max_age if max_age is not None else -1,
+                  "age_hours": round(age, 2) if age is not None else -1,
+                  "newest_loaded_at": str(newest) if newest else ""})
 
 
 def _files_table(result) -> str:

@@ -7,7 +7,7 @@ from pipelines.defs.resources import CoachlensResource
 from pipelines.lib.progress import progress
 
 MART_DEPS = [dg.AssetKey(["marts", m]) for m in (
-    "participant_journey", "cohort_engagement", "cohort_directory", "monthly_sessions")]
+    "participant_journey", "cohort_engagement", "cohort_directory", "monthly_sessions", "data_quality")]
 
 
 @dg.asset(key=["site", "pages"], deps=MART_DEPS, group_name="serve", kinds={"plotly", "html"},

@@ -37,7 +37,7 @@ def ensure_manifest() -> Path:
     if MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source_mtime():
         return MANIFEST
     env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    proc = subprocess.run([dbt_executable(), "parse", "--quiet", "--project-dir", str(DBT_PROJECT_DIR),
+    proc = subprocess.run([dbt_executable(), "parse", "--quiet", "--no-partial-parse", "--project-dir", str(DBT_PROJECT_DIR),
                            "--profiles-dir", str(DBT_PROJECT_DIR)], capture_output=True, text=True, env=env,
                           cwd=DBT_PROJECT_DIR)
     if proc.returncode != 0:
