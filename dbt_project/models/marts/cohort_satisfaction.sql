@@ -1,0 +1,67 @@
+-- One row per cohort: Net Promoter Score from each participant's latest self answer to an nps item
+-- (any wave; ties by response_id, then item_id), and the mean session rating: every satisfaction
+-- answer rescaled to 0-1 as (score - scale_min) / (scale_max - scale_min).
+with responses as (
+    select * from {{ ref('stg_landing__survey_responses') }}
+),
+
+items as (
+    select * from {{ ref('stg_landing__survey_items') }}
+),
+
+participants as (
+    select participant_id, cohort_id from {{ ref('stg_landing__participants') }}
+),
+
+cohorts as (
+    select cohort_id, sponsor_id from {{ ref('stg_landing__cohorts') }}
+),
+
+nps_latest as (
+    select responses.participant_id, responses.score
+    from responses
+    inner join items on items.item_id = responses.item_id and items.kind = 'nps'
+    where responses.rater_type = 'self'
+    qualify row_number() over (
+        partition by responses.participant_id
+        order by responses.submitted_at desc, responses.response_id desc, responses.item_id desc) = 1
+),
+
+nps as (
+    select
+        participants.cohort_id,
+        count(*) as nps_responses,
+        count(*) filter (where score >= 9) as promoters,
+        count(*) filter (where score > 6 and score < 9) as passives,
+        count(*) filter (where score <= 6) as detractors
+    from nps_latest
+    inner join participants using (participant_id)
+    group by participants.cohort_id
+),
+
+satisfaction as (
+    select
+        participants.cohort_id,
+        avg((responses.score - items.scale_min) / (items.scale_max - items.scale_min)) as mean_session_rating,
+        count(distinct responses.response_id) as satisfaction_responses
+    from responses
+    inner join items on items.item_id = responses.item_id and items.kind = 'satisfaction'
+    inner join participants on participants.participant_id = responses.participant_id
+    group by participants.cohort_id
+)
+
+select
+    cohorts.cohort_id,
+    cohorts.sponsor_id,
+    cast(coalesce(nps.nps_responses, 0) as integer) as nps_responses,
+    cast(coalesce(nps.promoters, 0) as integer) as promoters,
+    cast(coalesce(nps.passives, 0) as integer) as passives,
+    cast(coalesce(nps.detractors, 0) as integer) as detractors,
+    100.0 * {{ safe_divide('nps.promoters - nps.detractors', 'nps.nps_responses') }} as nps,
+    satisfaction.mean_session_rating,
+    cast(coalesce(satisfaction.satisfaction_responses, 0) as integer) as satisfaction_responses,
+    coalesce(nps.nps_responses, 0) < {{ var('min_group_size') }} as suppressed
+from cohorts
+left join nps using (cohort_id)
+left join satisfaction using (cohort_id)
+order by cohorts.cohort_id

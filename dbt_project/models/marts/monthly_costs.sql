@@ -1,0 +1,9 @@
+-- Spend per sponsor, cohort, month of incurred_on and category, in the reporting currency.
+with allocated as (
+    select * from {{ ref('int_costs_allocated') }}
+)
+
+select sponsor_id, cohort_id, month, category, sum(amount_reporting) as amount
+from allocated
+group by sponsor_id, cohort_id, month, category
+order by sponsor_id, cohort_id, month, category
