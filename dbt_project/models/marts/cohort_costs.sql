@@ -100,7 +100,7 @@ select
     cast(administration as double) as administration,
     cast(other as double) as other,
     cast(budget as double) as budget,
-    100.0 * {{ safe_divide('total_cost', 'budget') }} as budget_used_pct,
+    {{ safe_divide('100.0 * total_cost', 'budget') }} as budget_used_pct,
     {{ safe_divide('total_cost', 'enrolled') }} as cost_per_enrolled,
     {{ safe_divide('total_cost', 'activated') }} as cost_per_activated,
     {{ safe_divide('total_cost', 'completed') }} as cost_per_completed,

@@ -55,7 +55,7 @@ select
          then (with_t.mean_change / with_t.sd_change) * (1 - 3 / (4 * (with_t.n_paired - 1) - 1.0)) end as hedges_g,
     cast(with_t.n_reliably_improved as integer) as n_reliably_improved,
     cast(with_t.n_reliably_deteriorated as integer) as n_reliably_deteriorated,
-    100.0 * {{ safe_divide('with_t.n_reliably_improved', 'with_t.n_paired') }} as pct_reliably_improved,
+    {{ safe_divide('100.0 * with_t.n_reliably_improved', 'with_t.n_paired') }} as pct_reliably_improved,
     {{ safe_divide('with_t.n_paired', 'with_t.n_pre') }} as response_rate_post,
     with_t.n_paired < {{ var('min_group_size') }} as suppressed
 from with_t

@@ -57,7 +57,7 @@ select
     cast(coalesce(nps.promoters, 0) as integer) as promoters,
     cast(coalesce(nps.passives, 0) as integer) as passives,
     cast(coalesce(nps.detractors, 0) as integer) as detractors,
-    100.0 * {{ safe_divide('nps.promoters - nps.detractors', 'nps.nps_responses') }} as nps,
+    {{ safe_divide('100.0 * (nps.promoters - nps.detractors)', 'nps.nps_responses') }} as nps,
     satisfaction.mean_session_rating,
     cast(coalesce(satisfaction.satisfaction_responses, 0) as integer) as satisfaction_responses,
     coalesce(nps.nps_responses, 0) < {{ var('min_group_size') }} as suppressed
