@@ -17,29 +17,48 @@ class RunInfo:
     files_failed: int
     rows_rejected: int
     rows_read: int
+    stale_sources: list
 
 
 def frame(con: duckdb.DuckDBPyConnection, sql: str, params: list | None = None) -> pl.DataFrame:
     return pl.from_arrow(con.sql(sql, params=params or None).to_arrow_table())
 
 
+def rows(con, sql: str, params: list | None = None) -> list[dict]:
+    return frame(con, sql, params).to_dicts()
+
+
 def run_info(con) -> RunInfo:
     as_of, started, settings = con.execute("SELECT as_of, started_at, settings FROM raw.refresh_run").fetchall()[0]
     failed, rejected, read = con.execute("""SELECT count(*) FILTER (WHERE status = 'failed'),
         coalesce(sum(rows_rejected), 0), coalesce(sum(rows_read), 0) FROM raw.file_manifest""").fetchall()[0]
+    stale = [r[0] for r in con.execute("SELECT source FROM marts.data_quality WHERE NOT is_fresh ORDER BY 1").fetchall()]
     return RunInfo(str(as_of), started.strftime("%Y-%m-%d %H:%M UTC"), json.loads(settings), failed, int(rejected),
-                   int(read))
+                   int(read), stale)
 
+
+# --- sponsor page (every query filtered by sponsor_id) ---------------------------------
 
 def sponsors(con) -> pl.DataFrame:
-    return frame(con, "SELECT sponsor_id, sponsor_name FROM staging.stg_landing__sponsors ORDER BY sponsor_id")
+    return frame(con, "SELECT sponsor_id, sponsor_name FROM marts.sponsor_summary ORDER BY sponsor_id")
+
+
+def sponsor_summary(con, sponsor_id: str) -> dict:
+    return rows(con, "SELECT * FROM marts.sponsor_summary WHERE sponsor_id = ?", [sponsor_id])[0]
 
 
 def sponsor_cohorts(con, sponsor_id: str) -> pl.DataFrame:
     return frame(con, """
         SELECT d.cohort_id, d.cohort_name, d.program_name, d.start_date, d.end_date, d.planned_sessions,
-               e.* EXCLUDE (cohort_id, sponsor_id)
-        FROM marts.cohort_directory d JOIN marts.cohort_engagement e USING (cohort_id)
+               e.* EXCLUDE (cohort_id, sponsor_id),
+               g.participants_with_goals, g.goal_achievement_rate, g.mean_gas_tscore, g.suppressed AS goals_suppressed,
+               s.nps_responses, s.nps, s.suppressed AS nps_suppressed,
+               c.total_cost, c.cost_per_enrolled
+        FROM marts.cohort_directory d
+        JOIN marts.cohort_engagement e USING (cohort_id)
+        JOIN marts.cohort_goals g USING (cohort_id)
+        JOIN marts.cohort_satisfaction s USING (cohort_id)
+        JOIN marts.cohort_costs c USING (cohort_id)
         WHERE d.sponsor_id = ? ORDER BY d.start_date, d.cohort_id""", [sponsor_id])
 
 
@@ -48,3 +67,74 @@ def sponsor_monthly_sessions(con, sponsor_id: str) -> pl.DataFrame:
         SELECT month, sum(sessions_completed)::INTEGER AS completed, sum(sessions_no_show)::INTEGER AS no_show,
                sum(sessions_late_cancelled)::INTEGER AS late_cancelled, sum(coaching_hours) AS coaching_hours
         FROM marts.monthly_sessions WHERE sponsor_id = ? GROUP BY month ORDER BY month""", [sponsor_id])
+
+
+def sponsor_outcomes(con, sponsor_id: str) -> list[dict]:
+    return rows(con, """SELECT * FROM marts.sponsor_outcomes WHERE sponsor_id = ?
+                        ORDER BY competency, CASE rater_type WHEN 'self' THEN 0 ELSE 1 END, rater_type""",
+                [sponsor_id])
+
+
+# --- finance page (all sponsors; no participant rows) --------------------------------
+
+def finance_cohorts(con) -> list[dict]:
+    return rows(con, """
+        SELECT d.sponsor_name, d.cohort_name, d.currency AS cohort_currency, d.start_date, d.end_date,
+               e.enrolled, e.completed, e.sessions_completed, c.* EXCLUDE (sponsor_id)
+        FROM marts.cohort_costs c JOIN marts.cohort_directory d USING (cohort_id)
+        JOIN marts.cohort_engagement e USING (cohort_id)
+        ORDER BY d.sponsor_name, d.start_date, c.cohort_id""")
+
+
+def monthly_spend(con) -> list[dict]:
+    return rows(con, "SELECT month, category, sum(amount) AS amount FROM marts.monthly_costs GROUP BY ALL ORDER BY ALL")
+
+
+def fx_notes(con) -> list[dict]:
+    return rows(con, """
+        SELECT currency, count(*) AS rates, min(valid_from) AS first_valid_from,
+               arg_max(valid_from, valid_from) AS latest_valid_from, arg_max(rate_to_reporting, valid_from) AS latest_rate
+        FROM staging.stg_landing__fx_rates GROUP BY currency ORDER BY currency""")
+
+
+# --- operations page (internal) ----------------------------------------------------
+
+def data_quality(con) -> list[dict]:
+    return rows(con, """
+        SELECT q.*, a.success AS contract_passed, a.evaluated AS expectations
+        FROM marts.data_quality q
+        LEFT JOIN (SELECT source, success, evaluated FROM audit.contract_validations
+                   WHERE run_id = (SELECT run_id FROM raw.refresh_run)) a USING (source)
+        ORDER BY q.source""")
+
+
+def rejections_by_file(con) -> list[dict]:
+    return rows(con, """
+        SELECT file, reason_code, count(*) AS rows_rejected, min(row_number) AS first_row,
+               arg_min(column_name, row_number) AS example_column, arg_min(reason, row_number) AS example_reason
+        FROM quarantine.rejected_rows GROUP BY file, reason_code ORDER BY rows_rejected DESC, file, reason_code""")
+
+
+def failed_files(con) -> list[dict]:
+    return rows(con, "SELECT path, message FROM raw.file_manifest WHERE status = 'failed' ORDER BY path")
+
+
+def stalled_participants(con) -> list[dict]:
+    return rows(con, """
+        SELECT p.full_name, p.email, d.cohort_name, d.sponsor_name, j.enrolled_on, j.last_session_on,
+               j.sessions_completed, d.planned_sessions
+        FROM marts.participant_journey j
+        JOIN staging.stg_landing__participants p USING (participant_id)
+        JOIN marts.cohort_directory d ON d.cohort_id = j.cohort_id
+        WHERE j.is_stalled ORDER BY j.last_session_on NULLS FIRST, p.full_name""")
+
+
+def coach_utilisation(con) -> list[dict]:
+    return rows(con, """
+        SELECT u.*, c.full_name AS coach_name FROM marts.coach_utilisation u
+        JOIN staging.stg_landing__coaches c USING (coach_id) ORDER BY u.month, u.coach_id""")
+
+
+def days_to_first_session(con) -> list[int]:
+    return [r[0] for r in con.execute("SELECT days_to_first_session FROM marts.participant_journey "
+                                      "WHERE is_activated ORDER BY 1").fetchall()]

@@ -63,3 +63,87 @@ def empty(title: str, message: str) -> go.Figure:
     fig.update_xaxes(visible=False)
     fig.update_yaxes(visible=False)
     return _layout(fig, title, "", "", height=220)
+
+
+RATER_LABEL = {"self": "Self-rated", "manager": "Observer-rated: manager", "peer": "Observer-rated: peers",
+               "direct_report": "Observer-rated: direct reports"}
+RATER_COLOUR = {"self": BLUE, "manager": ORANGE, "peer": "#009E73", "direct_report": "#CC79A7"}
+RATER_SYMBOL = {"self": "circle", "manager": "diamond", "peer": "square", "direct_report": "triangle-up"}
+
+# Published meta-analytic effects of coaching (SPEC section 7).
+PUBLISHED = [
+    ("Theeboom et al. 2014", 0.43, 0.74, "g = 0.43-0.74"),
+    ("Jones et al. 2016", 0.36, 0.36, "δ = 0.36"),
+    ("de Haan & Nilsson 2023 (RCTs)", 0.59, 0.59, "g = 0.59"),
+]
+
+
+def change_with_intervals(rows: list[dict], title: str) -> go.Figure:
+    """Mean change per competency with its 95% interval, one marker series per rater type."""
+    fig = go.Figure()
+    for rater in RATER_LABEL:
+        mine = [r for r in rows if r["rater_type"] == rater]
+        if not mine:
+            continue
+        fig.add_trace(go.Scatter(
+            x=[r["mean_change"] for r in mine], y=[label(r["competency"]) for r in mine], mode="markers",
+            name=RATER_LABEL[rater], marker={"color": RATER_COLOUR[rater], "symbol": RATER_SYMBOL[rater], "size": 11},
+            error_x={"type": "data", "symmetric": False,
+                     "array": [r["ci95_high"] - r["mean_change"] for r in mine],
+                     "arrayminus": [r["mean_change"] - r["ci95_low"] for r in mine]},
+            hovertemplate="%{y}: change %{x:.2f} points<extra>" + RATER_LABEL[rater] + "</extra>"))
+    fig.add_vline(x=0, line_color=GREY, line_dash="dot")
+    fig.update_layout(scattermode="group")
+    return _layout(fig, title, "Mean change, post minus pre (scale points), with 95% interval", "Competency",
+                   height=max(300, 90 * len({r['competency'] for r in rows}) + 120))
+
+
+def effect_sizes(rows: list[dict], title: str) -> go.Figure:
+    """Hedges' g per competency and rater type beside the published range for coaching."""
+    fig = go.Figure()
+    comps = sorted({label(r["competency"]) for r in rows})
+    fig.add_vrect(x0=0.43, x1=0.74, fillcolor="#56B4E9", opacity=0.18, line_width=0,
+                  annotation_text="Theeboom et al. 2014: g 0.43-0.74", annotation_position="bottom right")
+    fig.add_vline(x=0.36, line_color="#D55E00", line_dash="dash",
+                  annotation_text="Jones et al. 2016: δ 0.36", annotation_position="bottom left")
+    fig.add_vline(x=0.59, line_color="#000000", line_dash="dot",
+                  annotation_text="de Haan & Nilsson 2023 RCTs: g 0.59", annotation_position="top right")
+    for rater in RATER_LABEL:
+        mine = [r for r in rows if r["rater_type"] == rater]
+        if mine:
+            fig.add_trace(go.Scatter(x=[r["hedges_g"] for r in mine], y=[label(r["competency"]) for r in mine],
+                                     mode="markers", name=RATER_LABEL[rater],
+                                     marker={"color": RATER_COLOUR[rater], "symbol": RATER_SYMBOL[rater], "size": 11},
+                                     hovertemplate="%{y}: g = %{x:.2f}<extra>" + RATER_LABEL[rater] + "</extra>"))
+    fig.update_yaxes(categoryorder="array", categoryarray=comps)
+    return _layout(fig, title, "Hedges' g (standardised mean change, no unit)", "Competency",
+                   height=max(320, 90 * len(comps) + 140))
+
+
+def bars(categories: list, values: list, title: str, x_title: str, y_title: str, horizontal: bool = False,
+         percent: bool = False, colour: str = BLUE) -> go.Figure:
+    cats = [label(c) for c in categories]
+    if horizontal:
+        fig = go.Figure(go.Bar(x=values, y=cats, orientation="h", marker_color=colour))
+        fig.update_yaxes(autorange="reversed")
+        if percent:
+            fig.update_xaxes(tickformat=".0%")
+        return _layout(fig, title, x_title, y_title, height=max(320, 26 * len(cats) + 140))
+    fig = go.Figure(go.Bar(x=cats, y=values, marker_color=colour))
+    if percent:
+        fig.update_yaxes(tickformat=".0%")
+    return _layout(fig, title, x_title, y_title)
+
+
+def stacked_by(months: list, series: dict[str, list], title: str, x_title: str, y_title: str) -> go.Figure:
+    fig = go.Figure()
+    for i, (name, values) in enumerate(series.items()):
+        fig.add_bar(x=months, y=values, name=label(name), marker_color=OKABE_ITO[i % len(OKABE_ITO)])
+    fig.update_layout(barmode="relative")
+    fig.update_xaxes(tickformat="%b %Y")
+    return _layout(fig, title, x_title, y_title)
+
+
+def histogram(values: list, title: str, x_title: str, y_title: str) -> go.Figure:
+    fig = go.Figure(go.Histogram(x=values, marker_color=BLUE, xbins={"size": 7}))
+    return _layout(fig, title, x_title, y_title)

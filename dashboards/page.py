@@ -85,6 +85,15 @@ class Page:
             f'<a class="csv" download="{esc(chart.id)}.csv" href="data:text/csv;charset=utf-8;base64,{data}">'
             f"Download the numbers (CSV)</a></figcaption></figure>")
 
+    def add_table(self, id: str, caption: str, header: list[str], rows: list[list], csv_header: list[str],
+                  csv_rows: list[list], numeric: set[int] = frozenset()) -> None:
+        """A table with a CSV download of its numbers (the same data-chart hook as charts)."""
+        data = base64.b64encode(to_csv(csv_header, csv_rows).encode("utf-8")).decode("ascii")
+        self.body.append(
+            f'<div class="table" data-chart="{esc(id)}">{table(header, rows, numeric, caption)}'
+            f'<a class="csv" download="{esc(id)}.csv" href="data:text/csv;charset=utf-8;base64,{data}">'
+            f"Download this table (CSV)</a></div>")
+
     def render(self) -> str:
         nav = "".join(f'<a href="{esc(href)}">{esc(label)}</a>' for label, href in self.nav)
         methods = "".join(f"<li>{m}</li>" for m in self.methods)

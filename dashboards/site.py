@@ -5,6 +5,8 @@ import urllib.parse
 from pathlib import Path
 
 from .data import run_info, sponsors
+from .finance_page import build_finance_page
+from .operations_page import build_operations_page
 from .page import Page, esc
 from .sponsor_page import build_sponsor_page
 
@@ -15,37 +17,56 @@ def sponsor_file_name(sponsor_id: str) -> str:
     return f"{name}.html"
 
 
-def status_of(run) -> tuple[str, str]:
+def internal_status(run) -> tuple[str, str]:
     if run.files_failed:
         return "bad", f"{run.files_failed} landing file(s) could not be read; figures may be incomplete."
+    notes = []
+    if run.stale_sources:
+        notes.append(f"stale data: {', '.join(run.stale_sources)} (no new file within the maximum age)")
     if run.rows_rejected:
-        return "warn", (f"All checks passed; {run.rows_rejected:,} of {run.rows_read:,} landing rows were rejected "
-                        "and are not in these figures (see the operations page).")
-    return "ok", "All checks passed: every landing row was loaded."
+        notes.append(f"{run.rows_rejected:,} of {run.rows_read:,} landing rows were rejected and are not in "
+                     "these figures (see the operations page)")
+    if notes:
+        return "warn", "All blocking checks passed; " + "; ".join(notes) + "."
+    return "ok", "All checks passed: every landing row was loaded and every source is fresh."
 
 
-def build_site(con, out: Path, k: int, log=print) -> list[Path]:
+def sponsor_status(run) -> tuple[str, str]:
+    if run.stale_sources:
+        return "warn", ("All checks passed, but some data is not recent: " + ", ".join(run.stale_sources)
+                        + " has had no update within its expected interval.")
+    return "ok", "All checks passed; the figures include every valid record up to the as-of date."
+
+
+def build_site(con, out: Path, k: int, log=print, currency: str = "USD", cron: str = "0 2 * * *",
+               cron_tz: str = "UTC") -> list[Path]:
     out = Path(out)
     (out / "sponsors").mkdir(parents=True, exist_ok=True)
     run = run_info(con)
-    status = status_of(run)
+    status = internal_status(run)
     written = []
+    internal_nav = [("Index", "index.html"), ("Finance", "finance.html"), ("Operations", "operations.html")]
     sponsor_rows = list(sponsors(con).iter_rows())
     for sponsor_id, sponsor_name in sponsor_rows:
-        sponsor_status = status if status[0] != "warn" else ("ok", "All checks passed.")
-        page = build_sponsor_page(con, sponsor_id, sponsor_name, run, k, sponsor_status, nav=[])
+        page = build_sponsor_page(con, sponsor_id, sponsor_name, run, k, sponsor_status(run), nav=[],
+                                  currency=currency)
         path = out / "sponsors" / sponsor_file_name(sponsor_id)
         path.write_text(page.render(), encoding="utf-8")
         written.append(path)
-    index = Page(title="coachlens", subtitle="Coaching programme reports", as_of=run.as_of,
-                 refreshed_at=run.refreshed_at, status=status[0], status_text=status[1])
+    for name, page in (("finance.html", build_finance_page(con, run, status, internal_nav, currency)),
+                       ("operations.html", build_operations_page(con, run, status, internal_nav, cron, cron_tz))):
+        (out / name).write_text(page.render(), encoding="utf-8")
+        written.append(out / name)
+    index = Page(title="coachlens", subtitle="Coaching programme reports (internal index)", as_of=run.as_of,
+                 refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=internal_nav)
     items = "".join(f'<li><a href="sponsors/{esc(sponsor_file_name(sid))}">{esc(name)}</a></li>'
                     for sid, name in sponsor_rows)
-    index.add_html(f"<h2>Sponsor reports</h2><ul>{items or '<li>No sponsors yet.</li>'}</ul>")
-    extra = [p for p in ("finance.html", "operations.html") if (out / p).exists()]
-    if extra:
-        index.add_html("<h2>Internal</h2><ul>" + "".join(f'<li><a href="{p}">{p[:-5].title()}</a></li>' for p in extra) + "</ul>")
-    index.methods = ["Each sponsor report is a single file that opens without a network connection."]
+    index.add_html(f"<h2>Sponsor reports</h2><p>Send each sponsor their own file only.</p>"
+                   f"<ul>{items or '<li>No sponsors yet.</li>'}</ul>")
+    index.add_html('<h2>Internal</h2><ul><li><a href="finance.html">Finance: spend, budgets and unit costs</a></li>'
+                   '<li><a href="operations.html">Operations: data health, stalled participants, coaches</a></li></ul>')
+    index.methods = ["Each page is a single file that opens without a network connection; formulas are in the "
+                     "methods section of each page."]
     (out / "index.html").write_text(index.render(), encoding="utf-8")
     written.append(out / "index.html")
     log(f"  wrote {len(written)} page(s) to {out}")

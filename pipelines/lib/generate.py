@@ -243,6 +243,8 @@ def generate(out: Path, participants: int = 2000, seed: int = 7, as_of: dt.date 
                 prow[5], prow[6] = "withdrawn", crng.choice(EXIT_REASONS)
             elif n_done >= c["planned"] or (c["end"] < as_of and n_done >= c["planned"] * 0.75):
                 prow[5] = "completed"
+            elif c["end"] < as_of and crng.random() < 0.7:
+                prow[5], prow[6] = "withdrawn", "did not finish before the cohort ended"
             else:
                 prow[5] = "active"
             # surveys: self pre for most, post for the finishers; managers for half

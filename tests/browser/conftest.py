@@ -55,3 +55,17 @@ def visit(browser):
     yield _open
     for v in opened:
         v.close()
+
+
+@pytest.fixture(scope="session")
+def hostile(tmp_path_factory):
+    """A refreshed generated programme with hostile names and a tiny cohort."""
+    from tests.browser.hostile import make_hostile
+    from tests.conftest import Refreshed, refresh, run_cli, AS_OF
+
+    tmp = tmp_path_factory.mktemp("hostile")
+    run_cli(["generate", "--out", str(tmp / "landing"), "--participants", "200", "--seed", "5",
+             "--as-of", AS_OF.isoformat()], tmp)
+    make_hostile(tmp / "landing")
+    proc = refresh(tmp / "landing", tmp / "out")
+    return Refreshed(tmp / "landing", tmp / "out" / "warehouse.duckdb", tmp / "out" / "site", AS_OF, proc.stdout)

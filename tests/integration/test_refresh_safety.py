@@ -100,6 +100,8 @@ def test_kill_9_mid_refresh_leaves_everything_as_it_was(generated, published, re
     assert proc.returncode == -signal.SIGKILL, f"marker {marker!r} never printed: {''.join(seen)}"
     time.sleep(0.5)
     assert snapshot(out) == before, "a killed refresh changed the published warehouse or pages"
+    if marker != "dbt build started":
+        return  # one re-run (after the kill with a dbt child process still running) suffices for the rest
     refresh(landing, out)
     assert marts(out / "warehouse.duckdb", False) == marts(refreshed.warehouse, False), \
         "a re-run after a kill equals a clean run"

@@ -7,7 +7,9 @@ from pipelines.defs.resources import CoachlensResource
 from pipelines.lib.progress import progress
 
 MART_DEPS = [dg.AssetKey(["marts", m]) for m in (
-    "participant_journey", "cohort_engagement", "cohort_directory", "monthly_sessions", "data_quality")]
+    "participant_journey", "cohort_engagement", "cohort_directory", "monthly_sessions", "data_quality",
+    "cohort_outcomes", "cohort_goals", "cohort_satisfaction", "cohort_costs", "monthly_costs", "coach_utilisation",
+    "sponsor_outcomes", "sponsor_summary")]
 
 
 @dg.asset(key=["site", "pages"], deps=MART_DEPS, group_name="serve", kinds={"plotly", "html"},
@@ -16,7 +18,8 @@ def dashboard_pages(context: dg.AssetExecutionContext, coachlens: CoachlensResou
     cfg = coachlens.config()
     ws = coachlens.workspace()
     with coachlens.connect(read_only=True) as con:
-        written = build_site(con, ws.work_site, cfg.min_group_size, log=context.log.info)
+        written = build_site(con, ws.work_site, cfg.min_group_size, log=context.log.info,
+                             currency=cfg.reporting_currency, cron=cfg.schedule_cron, cron_tz=cfg.schedule_timezone)
     progress(f"pages written: {len(written)}")
     return dg.MaterializeResult(metadata={"pages": len(written), "site": str(cfg.site)})
 

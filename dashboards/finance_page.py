@@ -1,0 +1,113 @@
+"""The finance page: spend, budgets, forecasts and unit costs for every sponsor and cohort.
+It names sponsors and cohorts, never participants."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from .data import RunInfo, finance_cohorts, fx_notes, monthly_spend
+from .figures import bars, grouped_bars, stacked_by
+from .formatting import money, num
+from .page import Chart, Page, kpi, table
+
+CATEGORIES = ["coaching_fee", "licence", "assessment", "administration", "other"]
+METHODS = [
+    "All money is in the reporting currency. A cost is converted at the latest FX rate valid on its date "
+    "(<code>valid_from</code> &le; incurred_on); a budget at the latest rate valid on the cohort's start date.",
+    "A cost billed to a sponsor (no cohort) is shared over all of that sponsor's cohorts in proportion to their "
+    "enrolled participants (equally when none are enrolled). Costs dated after the as-of date count. Credit notes "
+    "are negative costs.",
+    "<b>Budget used</b> = 100 &middot; total cost / budget. <b>Forecast at end</b> = total cost before the cohort "
+    "starts, otherwise total cost / elapsed days &middot; cohort days (elapsed days capped at the cohort's length).",
+    "<b>Unit costs</b> = total cost / enrolled, activated, completed participants, completed sessions, coaching "
+    "hours, and participants reliably improved on at least one competency; empty when the denominator is 0.",
+    "<b>Spend on missed sessions</b> = coaching fees whose session was a no-show or a late cancellation.",
+]
+
+
+def build_finance_page(con, run: RunInfo, status, nav, currency: str) -> Page:
+    page = Page(title="Coaching spend and unit costs", subtitle="Finance view: every sponsor and cohort.",
+                as_of=run.as_of, refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=nav)
+    cohorts = finance_cohorts(con)
+    total = sum(c["total_cost"] for c in cohorts)
+    budget = sum(c["budget"] for c in cohorts if c["budget"] is not None)
+    spent_budgeted = sum(c["total_cost"] for c in cohorts if c["budget"] is not None)
+    forecast = sum(c["forecast_total_at_end"] or 0 for c in cohorts)
+    missed = sum(c["spend_on_missed_sessions"] for c in cohorts)
+    page.add_html('<div class="kpis">' + "".join([
+        kpi("Total spend", money(total, currency), f"{len(cohorts)} cohorts"),
+        kpi("Budget (cohorts with one)", money(budget, currency),
+            f"{100 * spent_budgeted / budget:.0f}% used" if budget else ""),
+        kpi("Forecast at cohort ends", money(forecast, currency), "run-rate"),
+        kpi("Spend on missed sessions", money(missed, currency),
+            f"{100 * missed / total:.1f}% of spend" if total else ""),
+    ]) + "</div>")
+
+    spend = monthly_spend(con)
+    months = sorted({r["month"] for r in spend})
+    series = {cat: [sum(r["amount"] for r in spend if r["month"] == m and r["category"] == cat) for m in months]
+              for cat in CATEGORIES if any(r["category"] == cat for r in spend)}
+    page.add_html("<h2>Spend over time</h2>")
+    page.add_chart(Chart("spend_by_month",
+                         stacked_by(months, series, "Spend per month by category", "Month of the invoice",
+                                    f"Spend ({currency})"),
+                         f"Spend per month by category from {months[0] if months else 'n/a'} to "
+                         f"{months[-1] if months else 'n/a'}; total {money(total, currency)}.",
+                         ["month", "category", "amount"],
+                         [[str(r["month"]), r["category"], r["amount"]] for r in spend]))
+
+    by_sponsor = defaultdict(float)
+    for c in cohorts:
+        by_sponsor[c["sponsor_name"]] += c["total_cost"]
+    page.add_html("<h2>Spend by sponsor and cohort</h2>")
+    page.add_chart(Chart("spend_by_sponsor",
+                         bars(list(by_sponsor), list(by_sponsor.values()), "Spend by sponsor", "Sponsor",
+                              f"Spend ({currency})"),
+                         "Spend by sponsor: " + "; ".join(f"{k} {money(v, currency)}" for k, v in by_sponsor.items()) + ".",
+                         ["sponsor", "total_cost"], [[k, v] for k, v in by_sponsor.items()]))
+    budgeted = [c for c in cohorts if c["budget"] is not None]
+    page.add_chart(Chart(
+        "budget_vs_actual",
+        grouped_bars([c["cohort_name"] for c in budgeted],
+                     {"Budget": [c["budget"] for c in budgeted], "Spent": [c["total_cost"] for c in budgeted],
+                      "Forecast at end": [c["forecast_total_at_end"] for c in budgeted]},
+                     "Budget against actual and forecast per cohort", "Cohort", f"Amount ({currency})"),
+        f"Budget, spend to date and run-rate forecast for the {len(budgeted)} cohorts with a budget; "
+        f"{sum(1 for c in budgeted if (c['forecast_total_at_end'] or 0) > c['budget'])} are forecast to exceed it.",
+        ["sponsor", "cohort", "budget", "total_cost", "budget_used_pct", "forecast_total_at_end"],
+        [[c["sponsor_name"], c["cohort_name"], c["budget"], c["total_cost"], c["budget_used_pct"],
+          c["forecast_total_at_end"]] for c in budgeted]))
+
+    header = ["Sponsor", "Cohort", "Enrolled", "Total", "Budget used", "Forecast", "Per participant",
+              "Per completed", "Per session", "Per coaching hour", "Per improved", "Missed sessions"]
+    unit_rows = [[c["sponsor_name"], c["cohort_name"], num(c["enrolled"]), money(c["total_cost"], currency),
+                  "n/a" if c["budget_used_pct"] is None else f"{c['budget_used_pct']:.0f}%",
+                  money(c["forecast_total_at_end"], currency), money(c["cost_per_enrolled"], currency),
+                  money(c["cost_per_completed"], currency), money(c["cost_per_session"], currency),
+                  money(c["cost_per_coaching_hour"], currency), money(c["cost_per_reliably_improved"], currency),
+                  money(c["spend_on_missed_sessions"], currency)] for c in cohorts]
+    page.add_html("<h2>Unit costs</h2>" + table(header, unit_rows, numeric=set(range(2, 12))))
+    page.add_chart(Chart(
+        "missed_sessions",
+        bars([c["cohort_name"] for c in cohorts if c["spend_on_missed_sessions"]],
+             [c["spend_on_missed_sessions"] for c in cohorts if c["spend_on_missed_sessions"]],
+             "Spend on missed sessions per cohort", f"Coaching fees for no-shows and late cancellations ({currency})",
+             "Cohort", horizontal=True, colour="#D55E00"),
+        f"Coaching fees paid for sessions that did not happen (no-shows and late cancellations): "
+        f"{money(missed, currency)} in all.",
+        ["sponsor", "cohort"] + ["total_cost"] + CATEGORIES + [
+            "budget", "budget_used_pct", "cost_per_enrolled", "cost_per_activated", "cost_per_completed",
+            "cost_per_session", "cost_per_coaching_hour", "cost_per_reliably_improved", "spend_on_missed_sessions",
+            "forecast_total_at_end"],
+        [[c["sponsor_name"], c["cohort_name"], c["total_cost"]] + [c[k] for k in CATEGORIES] + [
+            c["budget"], c["budget_used_pct"], c["cost_per_enrolled"], c["cost_per_activated"], c["cost_per_completed"],
+            c["cost_per_session"], c["cost_per_coaching_hour"], c["cost_per_reliably_improved"],
+            c["spend_on_missed_sessions"], c["forecast_total_at_end"]] for c in cohorts]))
+
+    notes = fx_notes(con)
+    page.add_html("<h2>Currencies</h2><p>Reporting currency: <b>" + currency + "</b>. Cohort currencies in use: "
+                  + ", ".join(sorted({c["cohort_currency"] for c in cohorts})) + ".</p>")
+    page.add_html(table(["Currency", "Rates", "First valid from", "Latest valid from", f"Latest rate to {currency}"],
+                        [[n["currency"], n["rates"], str(n["first_valid_from"]), str(n["latest_valid_from"]),
+                          f"{n['latest_rate']:.4f}"] for n in notes], numeric={1, 4}))
+    page.methods = METHODS
+    return page

@@ -1,0 +1,111 @@
+-- One row per sponsor: the headline figures of the sponsor page over all its cohorts, computed
+-- from participant, session, survey, goal and cost rows (not by averaging cohort ratios).
+with sponsors as (
+    select * from {{ ref('stg_landing__sponsors') }}
+),
+
+journey as (
+    select * from {{ ref('participant_journey') }}
+),
+
+sessions as (
+    select * from {{ ref('int_sessions_classified') }}
+),
+
+cohort_rows as (
+    select sponsor_id, count(*) as cohorts from {{ ref('stg_landing__cohorts') }} group by sponsor_id
+),
+
+people as (
+    select
+        sponsor_id,
+        count(*) as enrolled,
+        count(*) filter (where is_matched) as matched,
+        count(*) filter (where is_activated) as activated,
+        count(*) filter (where reached_midpoint) as reached_midpoint,
+        count(*) filter (where is_completed) as completed,
+        median(days_to_first_session) filter (where is_activated) as median_days_to_first_session,
+        sum(coaching_hours) as coaching_hours
+    from journey
+    group by sponsor_id
+),
+
+attendance as (
+    select
+        sponsor_id,
+        count(*) filter (where status = 'completed') as sessions_completed,
+        count(*) filter (where is_attendance_eligible) as sessions_eligible
+    from sessions
+    group by sponsor_id
+),
+
+satisfaction as (
+    select
+        sponsor_id,
+        sum(nps_responses) as nps_responses,
+        sum(promoters) as promoters,
+        sum(detractors) as detractors
+    from {{ ref('cohort_satisfaction') }}
+    group by sponsor_id
+),
+
+improved as (
+    select cohorts.sponsor_id, count(distinct outcomes.participant_id) as reliably_improved
+    from {{ ref('int_participant_outcomes') }} as outcomes
+    inner join {{ ref('stg_landing__cohorts') }} as cohorts using (cohort_id)
+    where outcomes.is_paired and outcomes.reliably_improved
+    group by cohorts.sponsor_id
+),
+
+spend as (
+    select sponsor_id, sum(total_cost) as total_cost from {{ ref('cohort_costs') }} group by sponsor_id
+),
+
+goals as (
+    select
+        sponsor_id,
+        sum(participants_with_goals) as participants_with_goals,
+        sum(goals_set) as goals_set,
+        sum(goals_achieved) as goals_achieved,
+        sum(n_gas_participants) as n_gas_participants,
+        sum(mean_gas_tscore * n_gas_participants) as gas_tscore_sum
+    from {{ ref('cohort_goals') }}
+    group by sponsor_id
+)
+
+select
+    sponsors.sponsor_id,
+    sponsors.sponsor_name,
+    cast(coalesce(cohort_rows.cohorts, 0) as integer) as cohorts,
+    cast(coalesce(people.enrolled, 0) as integer) as enrolled,
+    cast(coalesce(people.matched, 0) as integer) as matched,
+    cast(coalesce(people.activated, 0) as integer) as activated,
+    cast(coalesce(people.reached_midpoint, 0) as integer) as reached_midpoint,
+    cast(coalesce(people.completed, 0) as integer) as completed,
+    {{ safe_divide('people.activated', 'people.enrolled') }} as activation_rate,
+    {{ safe_divide('attendance.sessions_completed', 'attendance.sessions_eligible') }} as attendance_rate,
+    {{ safe_divide('people.completed', 'people.enrolled') }} as completion_rate,
+    cast(people.median_days_to_first_session as double) as median_days_to_first_session,
+    cast(coalesce(attendance.sessions_completed, 0) as integer) as sessions_completed,
+    cast(coalesce(people.coaching_hours, 0) as double) as coaching_hours,
+    cast(coalesce(satisfaction.nps_responses, 0) as integer) as nps_responses,
+    {{ safe_divide('100.0 * (satisfaction.promoters - satisfaction.detractors)', 'satisfaction.nps_responses') }} as nps,
+    cast(coalesce(goals.participants_with_goals, 0) as integer) as participants_with_goals,
+    cast(coalesce(goals.goals_set, 0) as integer) as goals_set,
+    cast(coalesce(goals.goals_achieved, 0) as integer) as goals_achieved,
+    cast(coalesce(goals.n_gas_participants, 0) as integer) as n_gas_participants,
+    {{ safe_divide('goals.gas_tscore_sum', 'goals.n_gas_participants') }} as mean_gas_tscore,
+    cast(coalesce(improved.reliably_improved, 0) as integer) as reliably_improved,
+    cast(coalesce(spend.total_cost, 0) as double) as total_cost,
+    {{ safe_divide('spend.total_cost', 'people.enrolled') }} as cost_per_enrolled,
+    {{ safe_divide('spend.total_cost', 'improved.reliably_improved') }} as cost_per_reliably_improved,
+    coalesce(people.enrolled, 0) < {{ var('min_group_size') }} as suppressed
+from sponsors
+left join cohort_rows using (sponsor_id)
+left join people using (sponsor_id)
+left join attendance using (sponsor_id)
+left join satisfaction using (sponsor_id)
+left join improved using (sponsor_id)
+left join spend using (sponsor_id)
+left join goals using (sponsor_id)
+order by sponsors.sponsor_id
