@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from .contracts import Column, Contract
+from .fast_csv import plain_csv_layout
 from .readers import TABLE_EXTENSIONS, FileError, duplicated_columns, open_table
 from .row_rules import RULES
 
@@ -124,11 +125,19 @@ def raw_columns_ddl(contract: Contract) -> str:
 
 # --- SQL for one column -------------------------------------------------------
 
-def _typed_and_problems(c: Column, settings: LoadSettings) -> tuple[str, list[tuple[str, str]]]:
-    """(typed SQL expression over t/r, [(bad-condition, reason)]) for column c; v is the trimmed text."""
+TYPED = "@TYPED@"  # stands for the column's typed value, computed once per row in the check query
+
+
+def _typed_and_problems(c: Column, settings: LoadSettings) -> tuple[str, list[tuple[str, str, str]]]:
+    """(typed SQL expression, [(bad-condition, reason, code)]) for column c; v is the trimmed text.
+
+    Conditions refer to the typed value through TYPED, so each parse (regular expressions, time zone
+    conversion) runs once per row; a typed value is NULL exactly when its non-empty text did not parse.
+    """
     v = f"t.{q('_v_' + c.name)}"
     shown = f"'\"' || left({v}, 60) || '\"'"
-    problems: list[tuple[str, str]] = []
+    bad_parse = f"{v} IS NOT NULL AND {TYPED} IS NULL"
+    problems: list[tuple[str, str, str]] = []
     if c.required:
         problems.append((f"{v} IS NULL", f"'{c.name} is required but empty'", "missing_required"))
     typed = v
@@ -136,58 +145,58 @@ def _typed_and_problems(c: Column, settings: LoadSettings) -> tuple[str, list[tu
     if kind == "email":
         typed = f"lower({v})"
     elif kind == "date":
-        ok = f"regexp_full_match({v}, '{DATE_RE}') AND try_cast({v} AS DATE) IS NOT NULL"
-        typed = f"CASE WHEN {ok} THEN try_cast({v} AS DATE) END"
-        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a date (YYYY-MM-DD)'", "bad_type"))
+        typed = f"CASE WHEN regexp_full_match({v}, '{DATE_RE}') THEN try_cast({v} AS DATE) END"
+        problems.append((bad_parse, f"{shown} || ' is not a date (YYYY-MM-DD)'", "bad_type"))
     elif kind == "timestamp":
         ok = f"regexp_full_match({v}, '{TIMESTAMP_RE}')"
         has_offset = f"regexp_matches({v}, '{OFFSET_RE}$')"
         naive = f"try_cast(replace({v}, 'T', ' ') AS TIMESTAMP)"
         typed = (f"CASE WHEN NOT ({ok}) THEN NULL WHEN {has_offset} THEN try_cast({v} AS TIMESTAMPTZ) "
                  f"ELSE timezone(coalesce(t._tz, {lit(settings.timezone)}), {naive}) END")
-        problems.append((f"{v} IS NOT NULL AND (NOT ({ok}) OR ({typed}) IS NULL)",
-                         f"{shown} || ' is not a timestamp (YYYY-MM-DDTHH:MM:SS, optional offset)'", "bad_type"))
+        problems.append((bad_parse, f"{shown} || ' is not a timestamp (YYYY-MM-DDTHH:MM:SS, optional offset)'",
+                         "bad_type"))
     elif kind == "integer":
-        ok = f"regexp_full_match({v}, '{INTEGER_RE}') AND try_cast({v} AS BIGINT) IS NOT NULL"
-        typed = f"CASE WHEN {ok} THEN try_cast({v} AS BIGINT) END"
-        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a whole number'", "bad_type"))
+        typed = f"CASE WHEN regexp_full_match({v}, '{INTEGER_RE}') THEN try_cast({v} AS BIGINT) END"
+        problems.append((bad_parse, f"{shown} || ' is not a whole number'", "bad_type"))
     elif kind == "number":
-        ok = f"regexp_full_match({v}, '{NUMBER_RE}')"
-        typed = f"CASE WHEN {ok} THEN try_cast({v} AS DOUBLE) END"
-        problems.append((f"{v} IS NOT NULL AND NOT ({ok})", f"{shown} || ' is not a number'", "bad_type"))
+        typed = f"CASE WHEN regexp_full_match({v}, '{NUMBER_RE}') THEN try_cast({v} AS DOUBLE) END"
+        problems.append((bad_parse, f"{shown} || ' is not a number'", "bad_type"))
     elif kind == "boolean":
-        words = ", ".join(lit(w) for w in TRUE_WORDS + FALSE_WORDS)
         typed = f"CASE WHEN lower({v}) IN ({', '.join(lit(w) for w in TRUE_WORDS)}) THEN TRUE " \
                 f"WHEN lower({v}) IN ({', '.join(lit(w) for w in FALSE_WORDS)}) THEN FALSE END"
-        problems.append((f"{v} IS NOT NULL AND lower({v}) NOT IN ({words})", f"{shown} || ' is not true or false'", "bad_type"))
+        problems.append((bad_parse, f"{shown} || ' is not true or false'", "bad_type"))
     elif kind == "enum":
         allowed = ", ".join(lit(x) for x in c.values)
         typed = f"CASE WHEN lower({v}) IN ({allowed}) THEN lower({v}) END"
-        problems.append((f"{v} IS NOT NULL AND lower({v}) NOT IN ({allowed})",
-                         f"{shown} || ' is not allowed for {c.name}; allowed: {', '.join(c.values)}'", "not_allowed"))
+        problems.append((bad_parse, f"{shown} || ' is not allowed for {c.name}; allowed: {', '.join(c.values)}'",
+                         "not_allowed"))
     elif kind == "currency":
         typed = f"CASE WHEN regexp_full_match(upper({v}), '[A-Z]{{3}}') THEN upper({v}) END"
-        problems.append((f"{v} IS NOT NULL AND NOT regexp_full_match(upper({v}), '[A-Z]{{3}}')",
-                         f"{shown} || ' is not a three-letter currency code such as USD'", "bad_currency"))
+        problems.append((bad_parse, f"{shown} || ' is not a three-letter currency code such as USD'", "bad_currency"))
     elif kind == "timezone":
         typed = f"(SELECT name FROM _tznames WHERE lname = lower({v}))"
-        problems.append((f"{v} IS NOT NULL AND ({typed}) IS NULL",
-                         f"{shown} || ' is not an IANA time zone such as Europe/London'", "unknown_timezone"))
+        problems.append((bad_parse, f"{shown} || ' is not an IANA time zone such as Europe/London'",
+                         "unknown_timezone"))
     elif kind in ("participant", "coach"):
         resolved = f"t.{q('_' + kind + '_id')}"
         problems.append((f"{v} IS NOT NULL AND {resolved} IS NULL",
-                         f"'unknown {kind} ' || {shown} || ': no {kind} has this id or (unique) email'", "unknown_reference"))
+                         f"'unknown {kind} ' || {shown} || ': no {kind} has this id or (unique) email'",
+                         "unknown_reference"))
     if c.references:
         target_key = {"sponsors": "sponsor_id", "cohorts": "cohort_id", "survey_items": "item_id"}[c.references]
         problems.append((f"{v} IS NOT NULL AND t.{q('_ref_' + c.name)} IS NULL",
-                         f"'unknown {target_key.replace('_id', '')} ' || {shown} || ': not in {c.references}'", "unknown_reference"))
+                         f"'unknown {target_key.replace('_id', '')} ' || {shown} || ': not in {c.references}'",
+                         "unknown_reference"))
     if c.min is not None:
-        problems.append((f"({typed}) < {c.min}", f"'{c.name} ' || _fmt({typed}) || ' is below the minimum {c.min:g}'", "out_of_range"))
+        problems.append((f"{TYPED} < {c.min}", f"'{c.name} ' || _fmt({TYPED}) || ' is below the minimum {c.min:g}'",
+                         "out_of_range"))
     if c.max is not None:
-        problems.append((f"({typed}) > {c.max}", f"'{c.name} ' || _fmt({typed}) || ' is above the maximum {c.max:g}'", "out_of_range"))
+        problems.append((f"{TYPED} > {c.max}", f"'{c.name} ' || _fmt({TYPED}) || ' is above the maximum {c.max:g}'",
+                         "out_of_range"))
     if c.min_exclusive is not None:
-        problems.append((f"({typed}) <= {c.min_exclusive}",
-                         f"'{c.name} ' || _fmt({typed}) || ' must be greater than {c.min_exclusive:g}'", "out_of_range"))
+        problems.append((f"{TYPED} <= {c.min_exclusive}",
+                         f"'{c.name} ' || _fmt({TYPED}) || ' must be greater than {c.min_exclusive:g}'",
+                         "out_of_range"))
     if c.default is not None:
         default = {"reporting_currency": lit(settings.reporting_currency),
                    "config_timezone": lit(settings.timezone)}.get(c.default)
@@ -256,6 +265,12 @@ def _key_text(contract: Contract, prefix: str = "t.") -> list[str]:
     return out
 
 
+def raw_record_sql(header: list[str], original: list[str]) -> str:
+    """The raw record of a _file row as JSON: the header's names with the text as read."""
+    pairs = ", ".join(f"{lit(o or h)}, f.{q(h)}" for h, o in zip(header, original))
+    return f"CASE WHEN f._malformed IS NULL THEN json_object({pairs}) ELSE f._malformed END"
+
+
 def check_sql(contract: Contract, settings: LoadSettings, header: list[str], original: list[str]) -> str:
     """One SELECT over _file giving typed values and the list of problems of every row."""
     present = set(header)
@@ -265,15 +280,16 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str], ori
         texts.append(f"nullif(trim({src}), '') AS {q('_v_' + c.name)}")
     extras = [h for h in header if h not in contract.column_names]
     extra_json = ("json_object(" + ", ".join(f"{lit(h)}, f.{q(h)}" for h in extras) + ")") if extras else "NULL"
-    raw_json = "json_object(" + ", ".join(f"{lit(o or h)}, f.{q(h)}" for h, o in zip(header, original)) + ")"
     key_cols = _key_text(contract)
     joins, ref_cols = _reference_joins(contract, present)
 
-    typed_cols, problem_items = [], []
+    typed_cols, problem_items, problem_conditions = [], [], []
     for c in contract.columns:
         typed, problems = _typed_and_problems(c, settings)
         typed_cols.append(f"{typed} AS {q(c.name)}")
         for cond, reason, code in problems:
+            cond, reason = (x.replace(TYPED, f"t.{q(c.name)}") for x in (cond, reason))
+            problem_conditions.append(cond)
             problem_items.append(f"CASE WHEN {cond} THEN {{'col': {lit(c.name)}, 'reason': {reason}, 'code': {lit(code)}}} END")
     rule_joins, rule_items = [], []
     for rule in contract.rules:
@@ -292,11 +308,12 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str], ori
         f"CASE WHEN t._malformed IS NULL AND t._key_count > 1 THEN {{'col': {lit(contract.natural_key[0])}, 'reason': {dup_reason}, 'code': 'duplicate_key'}} END",
     ]
     all_items = ", ".join(first_items + [f"CASE WHEN t._malformed IS NULL THEN {p} END" for p in problem_items])
+    any_bad = " OR ".join(["t._malformed IS NOT NULL", "t._key_count > 1"] +
+                          [f"coalesce({cond}, false)" for cond in problem_conditions])
     return f"""
     WITH t AS (
         SELECT f._row, f._malformed, f._nfields, {', '.join(texts)},
-               {extra_json} AS _extra_json,
-               CASE WHEN f._malformed IS NULL THEN {raw_json} ELSE f._malformed END AS _raw_json
+               {extra_json} AS _extra_json
         FROM _file f
     ), t2 AS (
         SELECT t.*, count(*) OVER (PARTITION BY t._malformed IS NULL, {', '.join(key_cols)}) AS _key_count FROM t
@@ -305,7 +322,8 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str], ori
     ), x AS (
         SELECT t.*, {', '.join(typed_cols)} FROM r t
     ), p AS (
-        SELECT t.*, list_filter([{all_items}], lambda e: e IS NOT NULL) AS _problems FROM x t
+        SELECT t.*, CASE WHEN {any_bad} THEN list_filter([{all_items}], lambda e: e IS NOT NULL)
+                         ELSE [] END AS _problems FROM x t
     )
     SELECT x.* REPLACE (
         list_concat(x._problems, CASE WHEN x._malformed IS NULL AND len(x._problems) = 0
@@ -316,6 +334,23 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str], ori
 
 
 # --- loading --------------------------------------------------------------------
+
+def _insert_plain_csv(con, path: Path, table_file, lines: int) -> int:
+    """DuckDB reads the whole file (quoting off); record k is line k + 1, so _row = rowid + 2."""
+    header = table_file.header
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _csv AS SELECT * FROM read_csv({lit(str(path))},
+        header = true, delim = {lit(table_file.delimiter)}, quote = '',
+        escape = '', strict_mode = true, null_padding = false, auto_detect = false,
+        columns = {{{", ".join(f"{lit(h)}: 'VARCHAR'" for h in header)}}})""")
+    con.execute(f"""CREATE OR REPLACE TEMP TABLE _file AS
+        SELECT rowid + 2 AS _row, {len(header)} AS _nfields, NULL::VARCHAR AS _malformed,
+               {", ".join(q(h) for h in header)} FROM _csv""")
+    con.execute("DROP TABLE _csv")
+    n = con.execute("SELECT count(*) FROM _file").fetchall()[0][0]
+    if n != lines:
+        raise RuntimeError(f"fast CSV path read {n} records where the scan found {lines} lines")
+    return n
+
 
 def _insert_batches(con, table_file, width: int) -> int:
     header = table_file.header
@@ -380,7 +415,14 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
                 found = ", ".join(table_file.original_header[:20])
                 raise FileError(f"missing required column{'s' if len(missing) > 1 else ''} "
                                 f"{', '.join(missing)} (the header has: {found})")
-            fr.rows_read = _insert_batches(con, table_file, len(table_file.header))
+            lines = None
+            if path.suffix.lower() == ".csv" and not duplicated_columns(table_file.original_header):
+                lines = plain_csv_layout(path, table_file.encoding, table_file.delimiter)
+            if lines is not None:
+                table_file.batches.close()
+                fr.rows_read = _insert_plain_csv(con, path, table_file, lines)
+            else:
+                fr.rows_read = _insert_batches(con, table_file, len(table_file.header))
         except FileError as exc:
             fr.status, fr.message = "failed", str(exc)
             continue
@@ -393,21 +435,24 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
         sel = ", ".join(q(n) for n in raw_names)
         con.execute(f"""INSERT INTO _accepted SELECT {sel}, _extra_json, ?, _row, ?, ?, ? FROM _checked
                         WHERE len(_problems) = 0 ORDER BY _row""", [rel, digest, when, order])
-        con.execute("""INSERT INTO quarantine.rejected_rows
-            SELECT ?, ?, ?, _row, _problems[1].col, _problems[1].code, _problems[1].reason,
-                   CASE WHEN len(_problems) > 1 THEN array_to_string(
-                        list_transform(_problems[2:], lambda e: e.col || ': ' || e.reason), '; ') END,
-                   _raw_json, ?
-            FROM _checked WHERE len(_problems) > 0 ORDER BY _row""", [source, rel, digest, when])
+        con.execute(f"""INSERT INTO quarantine.rejected_rows
+            SELECT ?, ?, ?, _row, c._problems[1].col, c._problems[1].code, c._problems[1].reason,
+                   CASE WHEN len(c._problems) > 1 THEN array_to_string(
+                        list_transform(c._problems[2:], lambda e: e.col || ': ' || e.reason), '; ') END,
+                   {raw_record_sql(table_file.header, table_file.original_header)}, ?
+            FROM _checked c JOIN _file f USING (_row) WHERE len(c._problems) > 0 ORDER BY _row""",
+                    [source, rel, digest, when])
         fr.rows_rejected = con.execute("SELECT count(*) FROM _checked WHERE len(_problems) > 0").fetchall()[0][0]
         fr.rows_loaded = fr.rows_read - fr.rows_rejected
         con.execute("DROP TABLE _checked")
         con.execute("DROP TABLE _file")
 
     key = ", ".join(q(k if contract.column(k).type not in ("participant", "coach") else k) for k in contract.natural_key)
+    contributing = con.execute("SELECT count(DISTINCT _file_order) FROM _accepted").fetchall()[0][0]
+    latest_wins = (f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _file_order DESC, _source_row) = 1"
+                   if contributing > 1 else "")  # keys are unique within one file: nothing to choose
     con.execute(f"""CREATE OR REPLACE TABLE raw.{q(source)} AS
-        SELECT * EXCLUDE (_file_order) FROM _accepted
-        QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _file_order DESC, _source_row) = 1
+        SELECT * EXCLUDE (_file_order) FROM _accepted {latest_wins}
         ORDER BY _source_file, _source_row""")
     superseded = dict(con.execute(f"""
         SELECT _source_file, count(*) FROM _accepted a
