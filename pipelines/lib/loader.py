@@ -17,6 +17,7 @@ import duckdb
 import pyarrow as pa
 
 from .contracts import Column, Contract
+from .adapters import adapt
 from .fast_csv import plain_csv_layout
 from .readers import TABLE_EXTENSIONS, FileError, duplicated_columns, open_table
 from .row_rules import RULES
@@ -406,7 +407,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
             fr.status, fr.message = "skipped", f"not a table file ({path.suffix or 'no extension'}); use .csv, .xlsx or .parquet"
             continue
         try:
-            table_file = open_table(path)
+            table_file = adapt(source, path, open_table(path))
             missing = [c for c in contract.required if c not in table_file.header]
             dups = [d for d in duplicated_columns(table_file.original_header) if d in contract.column_names]
             if dups:
@@ -416,7 +417,10 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
                 raise FileError(f"missing required column{'s' if len(missing) > 1 else ''} "
                                 f"{', '.join(missing)} (the header has: {found})")
             lines = None
-            if path.suffix.lower() == ".csv" and not duplicated_columns(table_file.original_header):
+            if table_file.adapter:
+                fr.message = f"read as a {table_file.adapter} export"
+            if (path.suffix.lower() == ".csv" and not table_file.adapter
+                    and not duplicated_columns(table_file.original_header)):
                 lines = plain_csv_layout(path, table_file.encoding, table_file.delimiter)
             if lines is not None:
                 table_file.batches.close()
@@ -430,7 +434,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
             fr.status, fr.message = "failed", f"the file cannot be read: {exc}"
             continue
         if fr.rows_read == 0:
-            fr.message = "warning: the file has a header but no data rows"
+            fr.message = "; ".join(filter(None, [fr.message, "warning: the file has a header but no data rows"]))
         con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {check_sql(contract, settings, table_file.header, table_file.original_header)}")
         sel = ", ".join(q(n) for n in raw_names)
         con.execute(f"""INSERT INTO _accepted SELECT {sel}, _extra_json, ?, _row, ?, ?, ? FROM _checked

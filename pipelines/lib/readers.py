@@ -41,6 +41,7 @@ class TableFile:
     batches: Iterator[list[Record]]
     encoding: str = ""
     delimiter: str = ""
+    adapter: str = ""           # the vendor adapter that mapped the file onto the canonical columns, if any
 
 
 def normalise_header(name: str) -> str:

@@ -132,3 +132,16 @@ def test_later_file_wins_and_loading_twice_changes_nothing(tmp_path):
     (root / "sponsors" / "z_copy.csv").unlink()
     removed = load(root).execute("SELECT sponsor_name FROM raw.sponsors WHERE sponsor_id='S1'").fetchall()
     assert removed == [("Acme",)], "a file removed from the landing folder no longer contributes"
+
+
+@pytest.mark.parametrize("names, winner", [(("a.csv", "b.csv"), "Second"), (("b.csv", "a.csv"), "First")])
+def test_the_file_loaded_last_wins_in_either_order(tmp_path, names, winner):
+    root = write_landing(tmp_path, {"sponsors": None})
+    (root / "sponsors" / names[0]).write_text("sponsor_id,sponsor_name\nS1,First\nS2,Beta\n", encoding="utf-8")
+    (root / "sponsors" / names[1]).write_text("sponsor_id,sponsor_name\nS1,Second\n", encoding="utf-8")
+    con = load(root)
+    assert con.execute("SELECT sponsor_name, _source_file FROM raw.sponsors WHERE sponsor_id = 'S1'").fetchall() \
+        == [(winner, "sponsors/b.csv")]
+    assert con.execute("SELECT count(*) FROM raw.sponsors").fetchall()[0][0] == 2
+    messages = dict((m[0], m[5]) for m in manifest(con, "sponsors"))
+    assert "replaced by a later file" in messages["sponsors/a.csv"]
