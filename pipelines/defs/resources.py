@@ -46,7 +46,8 @@ class CoachlensResource(dg.ConfigurableResource):
         path = self.workspace().work_warehouse
         if read_only and not path.exists():
             raise dg.Failure(f"{path} does not exist: materialize the whole 'refresh' job, not one asset")
-        con = duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only,
+                             config={"memory_limit": self.config().memory_limit})
         try:
             con.execute("SET TimeZone = 'UTC'")
             yield con

@@ -31,6 +31,7 @@ class Config:
     gas_rho: float = 0.3
     default_reliability: float = 0.8
     pseudonym_salt: str = "change-me"
+    memory_limit: str = "4GB"
     freshness: tuple = (("sessions", 36.0), ("survey_responses", 168.0), ("costs", 744.0))
     as_of: dt.date | None = None
     schedule_cron: str = "0 2 * * *"
@@ -141,6 +142,10 @@ def _coerce(key: str, value, base: Path):
         return number
     if key == "pseudonym_salt":
         return str(value)
+    if key == "memory_limit":
+        if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text, flags=re.I):
+            fail("a size such as 4GB or 512MB")
+        return text.replace(" ", "")
     if key == "as_of":
         if isinstance(value, dt.date):
             return value

@@ -49,7 +49,10 @@ class Workspace:
         self.warehouse.parent.mkdir(parents=True, exist_ok=True)
         self.site.parent.mkdir(parents=True, exist_ok=True)
         for path in self.warehouse.parent.glob(f"{self.warehouse.name}.refresh-*"):
-            path.unlink(missing_ok=True)
+            if path.is_dir():  # DuckDB's spill folder of an interrupted refresh
+                shutil.rmtree(path, ignore_errors=True)
+            else:
+                path.unlink(missing_ok=True)
         for path in self.site.parent.glob(f"{self.site.name}.refresh-*"):
             shutil.rmtree(path, ignore_errors=True)
         self.work_site.mkdir(parents=True)

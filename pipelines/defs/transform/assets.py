@@ -33,6 +33,7 @@ translator = CoachlensTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 def coachlens_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, coachlens: CoachlensResource):
     cfg = coachlens.config()
     os.environ["COACHLENS_DBT_DATABASE"] = str(coachlens.workspace().work_warehouse)
+    os.environ["COACHLENS_DBT_MEMORY_LIMIT"] = cfg.memory_limit
     progress("dbt build started")
     invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(cfg.dbt_vars())],
                          context=context)
