@@ -343,11 +343,10 @@ def _insert_plain_csv(con, path: Path, table_file, lines: int) -> int:
         header = true, delim = {lit(table_file.delimiter)}, quote = '',
         escape = '', strict_mode = true, null_padding = false, auto_detect = false,
         columns = {{{", ".join(f"{lit(h)}: 'VARCHAR'" for h in header)}}})""")
-    con.execute(f"""CREATE OR REPLACE TEMP TABLE _file AS
+    con.execute(f"""CREATE OR REPLACE TEMP VIEW _file AS
         SELECT rowid + 2 AS _row, {len(header)} AS _nfields, NULL::VARCHAR AS _malformed,
                {", ".join(q(h) for h in header)} FROM _csv""")
-    con.execute("DROP TABLE _csv")
-    n = con.execute("SELECT count(*) FROM _file").fetchall()[0][0]
+    n = con.execute("SELECT count(*) FROM _csv").fetchall()[0][0]
     if n != lines:
         raise RuntimeError(f"fast CSV path read {n} records where the scan found {lines} lines")
     return n
@@ -355,8 +354,9 @@ def _insert_plain_csv(con, path: Path, table_file, lines: int) -> int:
 
 def _insert_batches(con, table_file, width: int) -> int:
     header = table_file.header
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _file (_row BIGINT, _nfields INTEGER, _malformed VARCHAR, "
+    con.execute(f"CREATE OR REPLACE TEMP TABLE _rows (_row BIGINT, _nfields INTEGER, _malformed VARCHAR, "
                 + ", ".join(f"{q(h)} VARCHAR" for h in header) + ")")
+    con.execute("CREATE OR REPLACE TEMP VIEW _file AS SELECT * FROM _rows")
     total = 0
     for batch in table_file.batches:
         rows = [r.row for r in batch]
@@ -374,7 +374,7 @@ def _insert_batches(con, table_file, width: int) -> int:
         arrays += [pa.array(col, pa.string()) for col in columns]
         arrow = pa.Table.from_arrays(arrays, names=["_row", "_nfields", "_malformed"] + header)
         con.register("_batch", arrow)
-        con.execute("INSERT INTO _file SELECT * FROM _batch")
+        con.execute("INSERT INTO _rows SELECT * FROM _batch")
         con.unregister("_batch")
         total += len(batch)
     return total
@@ -438,7 +438,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
         con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {check_sql(contract, settings, table_file.header, table_file.original_header)}")
         sel = ", ".join(q(n) for n in raw_names)
         con.execute(f"""INSERT INTO _accepted SELECT {sel}, _extra_json, ?, _row, ?, ?, ? FROM _checked
-                        WHERE len(_problems) = 0 ORDER BY _row""", [rel, digest, when, order])
+                        WHERE len(_problems) = 0""", [rel, digest, when, order])
         con.execute(f"""INSERT INTO quarantine.rejected_rows
             SELECT ?, ?, ?, _row, c._problems[1].col, c._problems[1].code, c._problems[1].reason,
                    CASE WHEN len(c._problems) > 1 THEN array_to_string(
@@ -449,19 +449,26 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
         fr.rows_rejected = con.execute("SELECT count(*) FROM _checked WHERE len(_problems) > 0").fetchall()[0][0]
         fr.rows_loaded = fr.rows_read - fr.rows_rejected
         con.execute("DROP TABLE _checked")
-        con.execute("DROP TABLE _file")
+        con.execute("DROP VIEW IF EXISTS _file")
+        con.execute("DROP TABLE IF EXISTS _rows")
+        con.execute("DROP TABLE IF EXISTS _csv")
 
     key = ", ".join(q(k if contract.column(k).type not in ("participant", "coach") else k) for k in contract.natural_key)
     contributing = con.execute("SELECT count(DISTINCT _file_order) FROM _accepted").fetchall()[0][0]
     latest_wins = (f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _file_order DESC, _source_row) = 1"
                    if contributing > 1 else "")  # keys are unique within one file: nothing to choose
-    con.execute(f"""CREATE OR REPLACE TABLE raw.{q(source)} AS
-        SELECT * EXCLUDE (_file_order) FROM _accepted {latest_wins}
-        ORDER BY _source_file, _source_row""")
-    superseded = dict(con.execute(f"""
-        SELECT _source_file, count(*) FROM _accepted a
-        WHERE NOT EXISTS (SELECT 1 FROM raw.{q(source)} r WHERE r._source_file = a._source_file AND r._source_row = a._source_row)
-        GROUP BY 1""").fetchall())
+    if contributing > 1:
+        con.execute(f"CREATE OR REPLACE TABLE raw.{q(source)} AS SELECT * EXCLUDE (_file_order) FROM _accepted "
+                    f"{latest_wins}")
+        superseded = dict(con.execute(f"""
+            SELECT _source_file, count(*) FROM _accepted a
+            WHERE NOT EXISTS (SELECT 1 FROM raw.{q(source)} r
+                              WHERE r._source_file = a._source_file AND r._source_row = a._source_row)
+            GROUP BY 1""").fetchall())
+    else:  # one file (or none): its accepted rows are the source, nothing is superseded
+        con.execute(f"ALTER TABLE _accepted DROP COLUMN _file_order")
+        con.execute(f"CREATE OR REPLACE TABLE raw.{q(source)} AS SELECT * FROM _accepted")
+        superseded = {}
     for fr in result.files:
         if superseded.get(fr.path):
             note = f"{superseded[fr.path]} loaded rows replaced by a later file with the same key"
