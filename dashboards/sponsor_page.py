@@ -159,7 +159,7 @@ def _goals_and_costs(page: Page, summary: dict, k: int, hidden_total: bool, curr
     page.add_html("<h2>Goals and value for money</h2>")
     goals_hidden = hidden_total or summary["participants_with_goals"] < k
     gas_hidden = hidden_total or summary["n_gas_participants"] < k
-    improved_hidden = hidden_total
+    improved_hidden = hidden_total or summary["reliably_improved"] < k  # the count itself describes people
     page.add_html('<div class="kpis">' + "".join([
         kpi("Goals set", s if goals_hidden else num(summary["goals_set"]),
             "" if goals_hidden else f"by {summary['participants_with_goals']:,} participants", goals_hidden),
