@@ -61,6 +61,7 @@ class Programme:
                                   "local_date": start.astimezone(ZoneInfo(cohort["tz"])).date(),
                                   "minutes": float(s["duration_minutes"])})
         self.stalled_after_days = stalled_after_days
+        self.landing = Path(landing)
 
     def journey(self) -> dict[str, dict]:
         out = {}
@@ -262,34 +263,90 @@ class Metrics(Programme):
             out[(pid, comp, rater)] = {"pre": pre, "post": post, "rci": rci}
         return out
 
-    def cohort_outcomes(self, min_group_size: int = 5):
+    def _outcome_stats(self, rows, min_group_size):
         from scipy import stats as st
+        paired = [o for o in rows if o["pre"] is not None and o["post"] is not None]
+        n = len(paired)
+        changes = [o["post"] - o["pre"] for o in paired]
+        mean = lambda xs: sum(xs) / len(xs) if xs else None
+        mc = mean(changes)
+        sd = statistics.stdev(changes) if n >= 2 else None
+        half = st.t.ppf(0.975, n - 1) * sd / n ** 0.5 if n >= 2 else None
+        improved = sum(1 for o in paired if o["rci"] is not None and o["rci"] > 1.96)
+        n_pre = sum(1 for o in rows if o["pre"] is not None)
+        return {
+            "n_paired": n, "mean_pre": mean([o["pre"] for o in paired]), "mean_post": mean([o["post"] for o in paired]),
+            "mean_change": mc, "sd_change": sd,
+            "ci95_low": mc - half if half is not None else None, "ci95_high": mc + half if half is not None else None,
+            "hedges_g": (mc / sd) * (1 - 3 / (4 * (n - 1) - 1)) if n >= 3 and sd else None,
+            "n_reliably_improved": improved,
+            "n_reliably_deteriorated": sum(1 for o in paired if o["rci"] is not None and o["rci"] < -1.96),
+            "pct_reliably_improved": 100 * improved / n if n else None,
+            "response_rate_post": n / n_pre if n_pre else None,
+            "suppressed": n < min_group_size,
+        }
+
+    def cohort_outcomes(self, min_group_size: int = 5):
         groups = defaultdict(list)
         for (pid, comp, rater), o in self.participant_outcomes().items():
             groups[(self.participants[pid]["cohort_id"], comp, rater)].append(o)
+        return {(cid, comp, rater): {"cohort_id": cid, "sponsor_id": self.cohorts[cid]["sponsor_id"],
+                                     "competency": comp, "rater_type": rater,
+                                     **self._outcome_stats(rows, min_group_size)}
+                for (cid, comp, rater), rows in groups.items()}
+
+    def sponsor_outcomes(self, min_group_size: int = 5):
+        groups = defaultdict(list)
+        for (pid, comp, rater), o in self.participant_outcomes().items():
+            sponsor = self.cohorts[self.participants[pid]["cohort_id"]]["sponsor_id"]
+            groups[(sponsor, comp, rater)].append(o)
+        return {key: {"sponsor_id": key[0], "competency": key[1], "rater_type": key[2],
+                      **self._outcome_stats(rows, min_group_size)} for key, rows in groups.items()}
+
+    def sponsor_summary(self, min_group_size: int = 5):
+        journey = self.journey()
+        goals = self.cohort_goals(min_group_size)
+        satisfaction = self.cohort_satisfaction(min_group_size)
+        costs = self.cohort_costs()
+        improved = defaultdict(set)
+        for (pid, comp, rater), o in self.participant_outcomes().items():
+            if o["rci"] is not None and o["rci"] > 1.96:
+                improved[self.cohorts[self.participants[pid]["cohort_id"]]["sponsor_id"]].add(pid)
+        sponsors = {r["sponsor_id"]: r["sponsor_name"] for r in read_source(self.landing, "sponsors")}
         out = {}
-        for (cid, comp, rater), rows in groups.items():
-            paired = [o for o in rows if o["pre"] is not None and o["post"] is not None]
-            n = len(paired)
-            changes = [o["post"] - o["pre"] for o in paired]
-            mean = lambda xs: sum(xs) / len(xs) if xs else None
-            mc = mean(changes)
-            sd = statistics.stdev(changes) if n >= 2 else None
-            half = st.t.ppf(0.975, n - 1) * sd / n ** 0.5 if n >= 2 else None
-            improved = sum(1 for o in paired if o["rci"] is not None and o["rci"] > 1.96)
-            n_pre = sum(1 for o in rows if o["pre"] is not None)
-            out[(cid, comp, rater)] = {
-                "cohort_id": cid, "sponsor_id": self.cohorts[cid]["sponsor_id"], "competency": comp,
-                "rater_type": rater, "n_paired": n,
-                "mean_pre": mean([o["pre"] for o in paired]), "mean_post": mean([o["post"] for o in paired]),
-                "mean_change": mc, "sd_change": sd,
-                "ci95_low": mc - half if half is not None else None, "ci95_high": mc + half if half is not None else None,
-                "hedges_g": (mc / sd) * (1 - 3 / (4 * (n - 1) - 1)) if n >= 3 and sd else None,
-                "n_reliably_improved": improved,
-                "n_reliably_deteriorated": sum(1 for o in paired if o["rci"] is not None and o["rci"] < -1.96),
-                "pct_reliably_improved": 100 * improved / n if n else None,
-                "response_rate_post": n / n_pre if n_pre else None,
-                "suppressed": n < min_group_size,
+        div = lambda a, b: a / b if b else None
+        for sid, name in sponsors.items():
+            cids = [c for c, row in self.cohorts.items() if row["sponsor_id"] == sid]
+            people = [j for j in journey.values() if j["sponsor_id"] == sid]
+            sess = [x for x in self.sessions if x["cohort_id"] in cids]
+            done = sum(x["status"] == "completed" for x in sess)
+            eligible = sum(x["status"] in ("completed", "no_show", "late_cancelled") for x in sess)
+            activated = [j for j in people if j["is_activated"]]
+            nps_n = sum(satisfaction[c]["nps_responses"] for c in cids)
+            promoters = sum(satisfaction[c]["promoters"] for c in cids)
+            detractors = sum(satisfaction[c]["detractors"] for c in cids)
+            gas_n = sum(goals[c]["n_gas_participants"] for c in cids)
+            gas_sum = sum(goals[c]["mean_gas_tscore"] * goals[c]["n_gas_participants"] for c in cids
+                          if goals[c]["n_gas_participants"])
+            total = sum(costs[c]["total_cost"] for c in cids)
+            out[sid] = {
+                "sponsor_id": sid, "sponsor_name": name, "cohorts": len(cids), "enrolled": len(people),
+                "matched": sum(j["is_matched"] for j in people), "activated": len(activated),
+                "reached_midpoint": sum(j["reached_midpoint"] for j in people),
+                "completed": sum(j["is_completed"] for j in people),
+                "activation_rate": div(len(activated), len(people)), "attendance_rate": div(done, eligible),
+                "completion_rate": div(sum(j["is_completed"] for j in people), len(people)),
+                "median_days_to_first_session": (statistics.median([j["days_to_first_session"] for j in activated])
+                                                 if activated else None),
+                "sessions_completed": done, "coaching_hours": sum(j["coaching_hours"] for j in people),
+                "nps_responses": nps_n, "nps": div(100 * (promoters - detractors), nps_n),
+                "participants_with_goals": sum(goals[c]["participants_with_goals"] for c in cids),
+                "goals_set": sum(goals[c]["goals_set"] for c in cids),
+                "goals_achieved": sum(goals[c]["goals_achieved"] for c in cids),
+                "n_gas_participants": gas_n, "mean_gas_tscore": div(gas_sum, gas_n),
+                "reliably_improved": len(improved[sid]), "total_cost": total,
+                "cost_per_enrolled": div(total, len(people)), "cost_per_reliably_improved": div(total, len(improved[sid])),
+                "suppressed": len(people) < min_group_size,
             }
         return out
 

@@ -55,3 +55,14 @@ def test_monthly_costs(refreshed, ref):
 def test_coach_utilisation(refreshed, ref):
     rows = {(r["coach_id"], r["month"]): r for r in query(refreshed.warehouse, "SELECT * FROM marts.coach_utilisation")}
     compare(rows, ref.coach_utilisation())
+
+
+def test_sponsor_outcomes(refreshed, ref):
+    rows = {(r["sponsor_id"], r["competency"], r["rater_type"]): r
+            for r in query(refreshed.warehouse, "SELECT * FROM marts.sponsor_outcomes")}
+    compare(rows, ref.sponsor_outcomes())
+
+
+def test_sponsor_summary(refreshed, ref):
+    compare({r["sponsor_id"]: r for r in query(refreshed.warehouse, "SELECT * FROM marts.sponsor_summary")},
+            ref.sponsor_summary())

@@ -13,18 +13,7 @@ sessions as (
 ),
 
 people as (
-    select
-        cohort_id,
-        count(*) as enrolled,
-        count(*) filter (where is_matched) as matched,
-        count(*) filter (where is_activated) as activated,
-        count(*) filter (where reached_midpoint) as reached_midpoint,
-        count(*) filter (where is_completed) as completed,
-        median(days_to_first_session) filter (where is_activated) as median_days_to_first_session,
-        count(*) filter (where is_stalled) as stalled,
-        sum(coaching_hours) as coaching_hours
-    from journey
-    group by cohort_id
+    {{ funnel_counts('journey', 'cohort_id') }}
 ),
 
 attendance as (

@@ -17,17 +17,7 @@ cohort_rows as (
 ),
 
 people as (
-    select
-        sponsor_id,
-        count(*) as enrolled,
-        count(*) filter (where is_matched) as matched,
-        count(*) filter (where is_activated) as activated,
-        count(*) filter (where reached_midpoint) as reached_midpoint,
-        count(*) filter (where is_completed) as completed,
-        median(days_to_first_session) filter (where is_activated) as median_days_to_first_session,
-        sum(coaching_hours) as coaching_hours
-    from journey
-    group by sponsor_id
+    {{ funnel_counts('journey', 'sponsor_id') }}
 ),
 
 attendance as (
