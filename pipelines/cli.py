@@ -120,8 +120,6 @@ def run_refresh(quiet: bool = False) -> int:
 def _summarise(result, cfg, ws, elapsed: float) -> int:
     import duckdb
 
-    from dashboards.site import sponsor_file_name
-
     from pipelines.lib.workspace import Workspace
 
     ws = Workspace(ws.warehouse, ws.site, result.run_id[:8])

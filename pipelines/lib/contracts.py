@@ -57,6 +57,9 @@ def _parse(path: Path) -> Contract:
         if spec.get("type") not in TYPES:
             raise ValueError(f"{path.name}: column {name} has unknown type {spec.get('type')!r}")
         spec["values"] = tuple(str(v).lower() for v in spec.get("values", ()))
+        if spec.get("on_breach", "reject") != "reject":
+            raise ValueError(f"{path.name}: column {name}: on_breach {spec['on_breach']!r} is not supported; "
+                             "a breach rejects the row (the only behaviour implemented)")
         columns.append(Column(name=name, **spec))
     contract = Contract(
         source=data["source"],

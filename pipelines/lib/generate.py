@@ -176,7 +176,6 @@ def generate(out: Path, participants: int = 2000, seed: int = 7, as_of: dt.date 
             withdrawn = 0.05 <= u < 0.13
             engagement = crng.betavariate(6, 1.4)  # share of planned sessions that happen
             stalls = crng.random() < 0.12
-            days_in = (min(as_of, c["end"]) - c["start"]).days
             buf["participants"].append([
                 pid, email if crng.random() > 0.02 else email.upper(), f"{crng.choice(FIRST)} {crng.choice(LAST)}",
                 c["id"], enrolled.isoformat(), "", "", crng.choice(LEVELS), crng.choice(DEPARTMENTS),

@@ -272,7 +272,7 @@ def raw_record_sql(header: list[str], original: list[str]) -> str:
     return f"CASE WHEN f._malformed IS NULL THEN json_object({pairs}) ELSE f._malformed END"
 
 
-def check_sql(contract: Contract, settings: LoadSettings, header: list[str], original: list[str]) -> str:
+def check_sql(contract: Contract, settings: LoadSettings, header: list[str]) -> str:
     """One SELECT over _file giving typed values and the list of problems of every row."""
     present = set(header)
     texts = []
@@ -354,7 +354,7 @@ def _insert_plain_csv(con, path: Path, table_file, lines: int) -> int:
 
 def _insert_batches(con, table_file, width: int) -> int:
     header = table_file.header
-    con.execute(f"CREATE OR REPLACE TEMP TABLE _rows (_row BIGINT, _nfields INTEGER, _malformed VARCHAR, "
+    con.execute("CREATE OR REPLACE TEMP TABLE _rows (_row BIGINT, _nfields INTEGER, _malformed VARCHAR, "
                 + ", ".join(f"{q(h)} VARCHAR" for h in header) + ")")
     con.execute("CREATE OR REPLACE TEMP VIEW _file AS SELECT * FROM _rows")
     total = 0
@@ -435,7 +435,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
             continue
         if fr.rows_read == 0:
             fr.message = "; ".join(filter(None, [fr.message, "warning: the file has a header but no data rows"]))
-        con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {check_sql(contract, settings, table_file.header, table_file.original_header)}")
+        con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {check_sql(contract, settings, table_file.header)}")
         sel = ", ".join(q(n) for n in raw_names)
         con.execute(f"""INSERT INTO _accepted SELECT {sel}, _extra_json, ?, _row, ?, ?, ? FROM _checked
                         WHERE len(_problems) = 0""", [rel, digest, when, order])
@@ -453,7 +453,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
         con.execute("DROP TABLE IF EXISTS _rows")
         con.execute("DROP TABLE IF EXISTS _csv")
 
-    key = ", ".join(q(k if contract.column(k).type not in ("participant", "coach") else k) for k in contract.natural_key)
+    key = ", ".join(q(k) for k in contract.natural_key)
     contributing = con.execute("SELECT count(DISTINCT _file_order) FROM _accepted").fetchall()[0][0]
     latest_wins = (f"QUALIFY row_number() OVER (PARTITION BY {key} ORDER BY _file_order DESC, _source_row) = 1"
                    if contributing > 1 else "")  # keys are unique within one file: nothing to choose
@@ -466,7 +466,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
                               WHERE r._source_file = a._source_file AND r._source_row = a._source_row)
             GROUP BY 1""").fetchall())
     else:  # one file (or none): its accepted rows are the source, nothing is superseded
-        con.execute(f"ALTER TABLE _accepted DROP COLUMN _file_order")
+        con.execute("ALTER TABLE _accepted DROP COLUMN _file_order")
         con.execute(f"CREATE OR REPLACE TABLE raw.{q(source)} AS SELECT * FROM _accepted")
         superseded = {}
     for fr in result.files:

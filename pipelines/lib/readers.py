@@ -11,7 +11,6 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
-import io
 import math
 import re
 import unicodedata
@@ -140,9 +139,7 @@ def read_csv(path: Path, batch_rows: int = BATCH_ROWS) -> TableFile:
         fh.close()
         raise FileError("the file is empty (no header line): export it again with a header row")
     delimiter = detect_delimiter(first_line)
-    fh.seek(0)
-    if encoding in ("utf-16",) or encoding == "utf-8-sig":
-        pass  # the codec strips the BOM
+    fh.seek(0)  # the utf-8-sig and utf-16 codecs strip the BOM
     reader = csv.reader(fh, delimiter=delimiter)
     header_fields = None
     try:

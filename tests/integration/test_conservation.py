@@ -8,7 +8,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.integration.loading import BASE, load, write_landing
+from tests.integration.loading import load, write_landing
 
 HEADER = ["session_id", "participant", "coach", "scheduled_start", "duration_minutes", "status", "cancelled_at"]
 cell = st.one_of(
