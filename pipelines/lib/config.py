@@ -12,6 +12,7 @@ from pathlib import Path
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 CONFIG_FILE = "coachlens.toml"
 _CRON_FIELD = re.compile(r"^[\d*/,\-]+$")
+ENGINES = ("duckdb", "spark")  # what builds the dbt project (README "Running on Spark")
 
 
 class ConfigError(ValueError):
@@ -32,6 +33,7 @@ class Config:
     default_reliability: float = 0.8
     pseudonym_salt: str = "change-me"
     memory_limit: str = "4GB"
+    engine: str = "duckdb"
     freshness: tuple = (("sessions", 36.0), ("survey_responses", 168.0), ("costs", 744.0))
     as_of: dt.date | None = None
     schedule_cron: str = "0 2 * * *"
@@ -146,6 +148,10 @@ def _coerce(key: str, value, base: Path):
         if not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB|TiB)", text, flags=re.I):
             fail("a size such as 4GB or 512MB")
         return text.replace(" ", "")
+    if key == "engine":
+        if text.lower() not in ENGINES:
+            fail(" or ".join(f'"{e}"' for e in ENGINES))
+        return text.lower()
     if key == "as_of":
         if isinstance(value, dt.date):
             return value

@@ -56,7 +56,7 @@ allocated as (
 select
     allocated.cost_id,
     allocated.incurred_on,
-    date_trunc('month', allocated.incurred_on)::date as month,
+    cast(date_trunc('month', allocated.incurred_on) as date) as month,
     allocated.category,
     allocated.amount,
     allocated.currency,

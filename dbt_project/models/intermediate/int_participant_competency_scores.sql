@@ -13,7 +13,7 @@ self_ranked as (
         row_number() over (
             partition by participant_id, competency, wave
             order by
-                case when wave = 'pre' then epoch(submitted_at) else -epoch(submitted_at) end,
+                case when wave = 'pre' then {{ epoch_seconds('submitted_at') }} else -{{ epoch_seconds('submitted_at') }} end,
                 case when wave = 'pre' then response_id end asc,
                 case when wave = 'post' then response_id end desc
         ) as rank_in_wave

@@ -31,11 +31,11 @@ classified as (
         status as reported_status,
         case
             when status = 'cancelled' and cancelled_at is not null
-                and (epoch(scheduled_start) - epoch(cancelled_at)) < {{ var('late_cancel_hours') }} * 3600.0
+                and ({{ epoch_seconds('scheduled_start') }} - {{ epoch_seconds('cancelled_at') }}) < {{ var('late_cancel_hours') }} * 3600.0
                 then 'late_cancelled'
             else status
         end as effective_status,
-        timezone(timezone, scheduled_start) as local_start,
+        {{ local_timestamp('scheduled_start', 'timezone') }} as local_start,
         {{ local_date('scheduled_start', 'timezone') }} as local_date
     from joined
 )
@@ -43,7 +43,7 @@ classified as (
 select
     session_id, participant_id, coach_id, cohort_id, sponsor_id, timezone,
     scheduled_start, local_start, local_date,
-    date_trunc('month', local_date)::date as month,
+    cast(date_trunc('month', local_date) as date) as month,
     duration_minutes, reported_status, effective_status as status, modality, cancelled_at,
     effective_status in ('completed', 'no_show', 'late_cancelled') as is_attendance_eligible
 from classified

@@ -79,8 +79,9 @@ combined as (
         engagement.coaching_hours,
         coalesce(improved.reliably_improved, 0) as reliably_improved,
         coalesce(missed.spend_on_missed_sessions, 0) as spend_on_missed_sessions,
-        (cohorts.end_date - cohorts.start_date + 1) as cohort_days,
-        least(date '{{ var("as_of") }}' - cohorts.start_date + 1, cohorts.end_date - cohorts.start_date + 1)
+        ({{ dbt.datediff('cohorts.start_date', 'cohorts.end_date', 'day') }} + 1) as cohort_days,
+        least({{ dbt.datediff('cohorts.start_date', "date '" ~ var('as_of') ~ "'", 'day') }} + 1,
+              {{ dbt.datediff('cohorts.start_date', 'cohorts.end_date', 'day') }} + 1)
             as elapsed_days
     from cohorts
     left join spend using (cohort_id)

@@ -16,7 +16,7 @@ stats as (
 select
     stats.cohort_id,
     cohorts.sponsor_id,
-    stats.* exclude (cohort_id)
+    stats.* except (cohort_id)
 from stats
 inner join cohorts on cohorts.cohort_id = stats.cohort_id
 order by stats.cohort_id, stats.competency, stats.rater_type

@@ -18,11 +18,11 @@ max_age as (
     {%- if freshness %}
     select * from (values
         {%- for source, hours in freshness.items() %}
-        ('{{ source }}', {{ hours }}::double){{ "," if not loop.last }}
+        ('{{ source }}', cast({{ hours }} as double)){{ "," if not loop.last }}
         {%- endfor %}
     ) as t(source, max_age_hours)
     {%- else %}
-    select null::varchar as source, null::double as max_age_hours where false
+    select cast(null as string) as source, cast(null as double) as max_age_hours where false
     {%- endif %}
 ),
 
@@ -33,8 +33,7 @@ by_reason as (
 ),
 
 reasons as (
-    select source, to_json(map(list(reason_code order by reason_code), list(n order by reason_code)))::varchar
-        as rejections_by_reason
+    select source, {{ json_object_agg('reason_code', 'n') }} as rejections_by_reason
     from by_reason
     group by source
 ),
@@ -67,7 +66,7 @@ select
     case
         when max_age.max_age_hours is null then true
         when files.last_loaded_at is null then false
-        else epoch(refresh.started_at) - epoch(files.last_loaded_at) <= max_age.max_age_hours * 3600
+        else {{ epoch_seconds('refresh.started_at') }} - {{ epoch_seconds('files.last_loaded_at') }} <= max_age.max_age_hours * 3600
     end as is_fresh
 from files
 cross join refresh

@@ -34,7 +34,7 @@ session_stats as (
 journey as (
     select
         participants.participant_id,
-        left(sha256('{{ var("pseudonym_salt") }}' || participants.participant_id), 16) as participant_key,
+        left({{ sha256_hex("'" ~ var('pseudonym_salt') ~ "' || participants.participant_id") }}, 16) as participant_key,
         participants.cohort_id,
         cohorts.sponsor_id,
         participants.enrolled_on,
@@ -43,7 +43,7 @@ journey as (
         assignments.matched_on,
         session_stats.first_session_on,
         session_stats.last_session_on,
-        session_stats.first_session_on - participants.enrolled_on as days_to_first_session,
+        {{ dbt.datediff('participants.enrolled_on', 'session_stats.first_session_on', 'day') }} as days_to_first_session,
         coalesce(session_stats.sessions_completed, 0) as sessions_completed,
         coalesce(session_stats.sessions_no_show, 0) as sessions_no_show,
         coalesce(session_stats.sessions_late_cancelled, 0) as sessions_late_cancelled,
@@ -76,9 +76,9 @@ select
     (
         status = 'active'
         and not is_completed
-        and date '{{ var("as_of") }}' - enrolled_on >= {{ var('stalled_after_days') }}
+        and {{ dbt.datediff('enrolled_on', "date '" ~ var('as_of') ~ "'", 'day') }} >= {{ var('stalled_after_days') }}
         and coalesce(last_session_on, date '0001-01-01')
-            <= date '{{ var("as_of") }}' - interval ({{ var('stalled_after_days') }}) day
+            <= {{ dbt.dateadd('day', -var('stalled_after_days'), "date '" ~ var('as_of') ~ "'") }}
     ) as is_stalled
 from flags
 order by participant_id

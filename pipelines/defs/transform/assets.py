@@ -9,6 +9,7 @@ import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import CoachlensResource
+from pipelines.defs.transform import spark
 from pipelines.lib.progress import progress
 from pipelines.defs.transform.project import DBT_PROJECT_DIR, dbt_executable, dbt_project, ensure_manifest
 
@@ -32,11 +33,32 @@ translator = CoachlensTranslator(settings=DagsterDbtTranslatorSettings(enable_as
 @dbt_assets(manifest=ensure_manifest(), dagster_dbt_translator=translator, name="coachlens_dbt_models")
 def coachlens_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource, coachlens: CoachlensResource):
     cfg = coachlens.config()
-    os.environ["COACHLENS_DBT_DATABASE"] = str(coachlens.workspace().work_warehouse)
+    work_warehouse = coachlens.workspace().work_warehouse
+    os.environ["COACHLENS_DBT_DATABASE"] = str(work_warehouse)
     os.environ["COACHLENS_DBT_MEMORY_LIMIT"] = cfg.memory_limit
+    dbt_vars = ["--vars", json.dumps(cfg.dbt_vars())]
+    if cfg.engine == "duckdb":
+        yield from _build(context, dbt, dbt_vars)
+        return
+    folder = spark.spark_folder(work_warehouse)
+    with coachlens.connect() as con:
+        exported = spark.export_sources(con, folder)
+    progress(f"{len(exported)} loaded tables written as Parquet for Spark")
+    os.environ.update(spark.spark_environment(folder))
+    yield from _build(context, dbt, [*dbt_vars, "--target", spark.SPARK_TARGET])
+    with coachlens.connect() as con:
+        spark.import_marts(con, folder, spark.mart_names(ensure_manifest()))
+    views = dbt.cli(["run", "--select", "staging", "--target", spark.DUCKDB_TARGET, *dbt_vars])
+    views.wait()
+    shutil.rmtree(views.target_path, ignore_errors=True)
+    shutil.rmtree(folder, ignore_errors=True)
+    progress("marts built by Spark copied into the warehouse")
+
+
+def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str]):
+    """`dbt build` of the whole project (unit tests run in the test suite), streamed to Dagster."""
     progress("dbt build started")
-    invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", "--vars", json.dumps(cfg.dbt_vars())],
-                         context=context)
+    invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", *args], context=context)
     yield from invocation.stream()
     progress("dbt build finished")
     shutil.rmtree(invocation.target_path, ignore_errors=True)
