@@ -4,9 +4,10 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+SPARK_STAMP := $(VENV)/.spark-installed
 PYTEST_ARGS ?=
 
-.PHONY: install browser demo test test-fast serve bench clean
+.PHONY: install browser spark demo test test-fast serve bench clean
 
 install: $(STAMP)
 
@@ -26,6 +27,17 @@ browser: tests/browser/node_modules/axe-core/axe.min.js
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
 
+# engine = "spark": a Java 17+ runtime from Debian (only when there is none) and pyspark + dbt-spark.
+spark: $(SPARK_STAMP)
+
+$(SPARK_STAMP): $(STAMP) requirements-spark.lock
+	@java -version 2>&1 | grep -qE 'version "(1[7-9]|[2-9][0-9])' || { \
+	  echo "installing Debian's openjdk-17-jre-headless"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq openjdk-17-jre-headless >/dev/null; }
+	$(BIN)/pip install --quiet -r requirements-spark.lock
+	touch $(SPARK_STAMP)
+
 tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --silent --no-audit --no-fund
 	touch $@
@@ -33,11 +45,11 @@ tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json tests
 demo: install
 	$(BIN)/coachlens demo
 
-test: install browser
+test: install browser spark
 	$(BIN)/pytest $(PYTEST_ARGS)
 
 test-fast: install
-	$(BIN)/pytest -m "not browser and not e2e" $(PYTEST_ARGS)
+	$(BIN)/pytest -m "not browser and not e2e and not spark" $(PYTEST_ARGS)
 
 serve: install
 	$(BIN)/coachlens serve

@@ -33,7 +33,7 @@ by_reason as (
 ),
 
 reasons as (
-    select source, {{ json_object_agg('reason_code', 'n') }} as rejections_by_reason
+    select source, {{ keyed_json_object_agg('reason_code', 'n') }} as rejections_by_reason
     from by_reason
     group by source
 ),
