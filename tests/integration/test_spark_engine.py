@@ -12,12 +12,22 @@ from __future__ import annotations
 import decimal
 import json
 import math
+import os
+import re
 import shutil
+import subprocess
+import sys
+from pathlib import Path
 
 import duckdb
 import pytest
 
+from pipelines.defs.transform.spark import spark_environment
+from pipelines.lib.parquet_export import export_tables
 from tests.conftest import AS_OF, refresh, run_cli
+
+DBT = str(Path(sys.executable).with_name("dbt"))
+DBT_PROJECT = Path(__file__).resolve().parents[2] / "dbt_project"
 
 pytestmark = pytest.mark.spark
 
@@ -83,9 +93,16 @@ def landing(tmp_path_factory):
     return tmp / "landing"
 
 
-def test_spark_builds_the_same_marts_as_duckdb(landing, tmp_path):
-    duck, spark = tmp_path / "duckdb", tmp_path / "spark"
-    refresh(landing, duck)
+@pytest.fixture(scope="module")
+def duck(landing, tmp_path_factory):
+    """The folder of a DuckDB refresh of `landing` (warehouse.duckdb, site/)."""
+    out = tmp_path_factory.mktemp("duckdb")
+    refresh(landing, out)
+    return out
+
+
+def test_spark_builds_the_same_marts_as_duckdb(landing, duck, tmp_path):
+    spark = tmp_path / "spark"
     spark.mkdir()
     shutil.copy(duck / "warehouse.duckdb", spark / "warehouse.duckdb")
 
@@ -107,3 +124,24 @@ def test_spark_builds_the_same_marts_as_duckdb(landing, tmp_path):
     assert sorted(p.name for p in (spark / "site").rglob("*.html")) == \
         sorted(p.name for p in (duck / "site").rglob("*.html"))
     assert not list(spark.glob("warehouse.duckdb.refresh-*")), proc.stdout
+
+
+def test_dbt_unit_tests_pass_on_spark(duck, tmp_path):
+    """The hand-worked dbt unit tests hold on Spark too (upstream relations built empty for their types)."""
+    folder = tmp_path / "spark_run"
+    con = duckdb.connect(str(duck / "warehouse.duckdb"), read_only=True)
+    try:
+        export_tables(con, folder / "parquet")
+    finally:
+        con.close()
+    proc = subprocess.run([DBT, "build", "--empty", "--target", "spark", "--exclude-resource-type", "test",
+                           "--profiles-dir", ".", "--target-path", str(tmp_path / "target"),
+                           "--log-path", str(tmp_path / "logs")],
+                          cwd=DBT_PROJECT, capture_output=True, text=True, timeout=900,
+                          env={**os.environ, **spark_environment(folder)})
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    unit_passed = re.findall(r"PASS \S+::\S+|PASS\s+\S+ \.", proc.stdout)
+    summary = re.search(r"PASS=(\d+) WARN=\d+ ERROR=(\d+)", proc.stdout)
+    assert summary and summary.group(2) == "0"
+    units = re.findall(r"OK \S*unit_test|PASS (\S+)::(\S+)", proc.stdout)
+    assert len(units) >= 11, proc.stdout[-4000:]
