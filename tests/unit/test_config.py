@@ -57,3 +57,12 @@ def test_committed_config_file_is_valid():
     root = Path(__file__).resolve().parents[2]
     cfg = load_config(root / "coachlens.toml", environ={})
     assert cfg.schedule_cron == "0 2 * * *" and cfg.min_group_size == 5
+
+
+def test_engine_is_duckdb_or_spark_from_file_or_environment(tmp_path):
+    assert load_config(write(tmp_path, ""), environ={}).engine == "duckdb"
+    assert load_config(write(tmp_path, 'engine = "spark"'), environ={}).engine == "spark"
+    assert load_config(write(tmp_path, ""), environ={"COACHLENS_ENGINE": "Spark"}).engine == "spark"
+    with pytest.raises(ConfigError) as info:
+        load_config(write(tmp_path, ""), environ={"COACHLENS_ENGINE": "snowflake"})
+    assert str(info.value) == "config key 'engine': 'snowflake' is not allowed; expected \"duckdb\" or \"spark\""
