@@ -37,10 +37,16 @@ def coachlens_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     os.environ["COACHLENS_DBT_DATABASE"] = str(work_warehouse)
     os.environ["COACHLENS_DBT_MEMORY_LIMIT"] = cfg.memory_limit
     dbt_vars = ["--vars", json.dumps(cfg.dbt_vars())]
-    if cfg.engine == "duckdb":
+    if cfg.engine == "spark":
+        yield from _build_on_spark(context, dbt, coachlens, dbt_vars)
+    else:
         yield from _build(context, dbt, dbt_vars)
-        return
-    folder = spark.spark_folder(work_warehouse)
+
+
+def _build_on_spark(context: dg.AssetExecutionContext, dbt: DbtCliResource, coachlens: CoachlensResource,
+                    dbt_vars: list[str]):
+    """Raw tables to Parquet, `dbt build` on Spark, then the marts (and staging views) into the DuckDB file."""
+    folder = spark.spark_folder(coachlens.workspace().work_warehouse)
     with coachlens.connect() as con:
         exported = spark.export_sources(con, folder)
     progress(f"{len(exported)} loaded tables written as Parquet for Spark")
