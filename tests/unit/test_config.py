@@ -46,9 +46,12 @@ def test_min_group_size_below_three_refused_from_environment(tmp_path):
 
 
 def test_as_of_defaults_to_today_in_the_configured_zone(tmp_path):
-    cfg = load_config(write(tmp_path, 'timezone = "Pacific/Kiritimati"'), environ={})
-    from zoneinfo import ZoneInfo
-    assert cfg.resolved_as_of() == dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    # Kiritimati is UTC+14 and Pago Pago UTC-11 all year (no daylight saving): 25 hours apart, so their
+    # dates always differ, and each is worked out here from UTC by its fixed offset
+    utc_now = dt.datetime.now(dt.timezone.utc)
+    for zone, hours in (("Pacific/Kiritimati", 14), ("Pacific/Pago_Pago", -11)):
+        cfg = load_config(write(tmp_path, f'timezone = "{zone}"'), environ={})
+        assert cfg.resolved_as_of() == (utc_now + dt.timedelta(hours=hours)).date(), zone
     cfg = load_config(write(tmp_path, ""), overrides={"as_of": "2025-02-03"}, environ={})
     assert cfg.resolved_as_of() == dt.date(2025, 2, 3)
 
