@@ -85,7 +85,7 @@ def cmd_generate(args) -> int:
 
 # --- refresh ---------------------------------------------------------------------
 
-def run_refresh(quiet: bool = False) -> int:
+def run_refresh(quiet: bool = False, full: bool = False) -> int:
     """Run the refresh job in this process (the same job the schedule runs) and print a summary."""
     import dagster as dg
 
@@ -112,7 +112,8 @@ def run_refresh(quiet: bool = False) -> int:
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
             instance=instance, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}},
+                        "resources": {"coachlens": {"config": {"full_refresh": full}}}})
     elapsed = time.monotonic() - t0
     return _summarise(result, cfg, ws, elapsed)
 
@@ -182,7 +183,7 @@ def _summarise(result, cfg, ws, elapsed: float) -> int:
 def cmd_refresh(args) -> int:
     _apply_overrides(args)
     load_config()
-    return run_refresh(quiet=args.quiet)
+    return run_refresh(quiet=args.quiet, full=args.full)
 
 
 # --- validate --------------------------------------------------------------------
@@ -264,6 +265,9 @@ def build_parser() -> argparse.ArgumentParser:
         r.add_argument(f"--{flag}")
     r.add_argument("--as-of", type=_date, dest="as_of")
     r.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    r.add_argument("--full", action="store_true",
+                   help="read every file again (by default a source whose files, settings and references are "
+                        "unchanged since the published refresh is carried over)")
     r.set_defaults(fn=cmd_refresh)
 
     v = sub.add_parser("validate", help="check files or a landing folder against the contracts; load nothing")

@@ -18,6 +18,7 @@ class CoachlensResource(dg.ConfigurableResource):
     warehouse: str = ""
     site: str = ""
     as_of: str = ""
+    full_refresh: bool = False  # read every file again, even those unchanged since the published refresh
     _lock: RefreshLock | None = PrivateAttr(default=None)
     _token: str = PrivateAttr(default="adhoc")
 

@@ -8,7 +8,6 @@ natural key, the row of the file loaded last. Each file gets a manifest row.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,6 +17,7 @@ import pyarrow as pa
 
 from .contracts import Column, Contract
 from .adapters import adapt
+from .carry_over import file_sha256
 from .fast_csv import plain_csv_layout
 from .readers import TABLE_EXTENSIONS, FileError, duplicated_columns, open_table
 from .row_rules import RULES
@@ -83,11 +83,7 @@ def lit(text: str) -> str:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_sha256(path)  # hashed once per refresh: the incremental check hashes the same files
 
 
 def prepare_warehouse(con: duckdb.DuckDBPyConnection) -> None:

@@ -12,8 +12,9 @@ import dagster as dg
 import duckdb
 
 from pipelines.defs.resources import CoachlensResource
+from pipelines.lib.carry_over import carry_over, fingerprints, record_fingerprint, source_fingerprint
 from pipelines.lib.contracts import Contract, load_contracts
-from pipelines.lib.loader import LoadSettings, load_source, prepare_warehouse
+from pipelines.lib.loader import FileResult, LoadSettings, SourceResult, load_source, prepare_warehouse
 from pipelines.lib.progress import progress
 
 INGEST_GROUP = "ingest"
@@ -106,11 +107,21 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
                                 timezone=cfg.timezone)
         with coachlens.connect() as con:
             started = con.execute("SELECT started_at FROM raw.refresh_run").fetchall()[0][0]
-            previous = {(p, s): t for p, s, t in con.execute("SELECT * FROM raw._previous_loaded_at").fetchall()}
-            result = load_source(con, contract, cfg.landing, settings, started, previous, log=context.log.info)
+            fingerprint = source_fingerprint(
+                contract, cfg.landing, {"as_of": settings.as_of, "reporting_currency": settings.reporting_currency,
+                                        "timezone": settings.timezone}, fingerprints(con))
+            carried = None if coachlens.full_refresh else \
+                carry_over(con, coachlens.workspace().warehouse, source, fingerprint)
+            if carried is not None:
+                result = _carried_result(con, source, carried)
+            else:
+                previous = {(p, s): t for p, s, t in con.execute("SELECT * FROM raw._previous_loaded_at").fetchall()}
+                result = load_source(con, contract, cfg.landing, settings, started, previous, log=context.log.info)
+            record_fingerprint(con, source, None if result.failed else fingerprint)
         totals = result.totals()
         progress(f"ingest {source:<17} {totals['rows_read']:>10,} read {totals['rows_loaded']:>10,} loaded "
-                 f"{totals['rows_rejected']:>8,} rejected" + (f"  {totals['files_failed']} FILE(S) FAILED" if result.failed else ""))
+                 f"{totals['rows_rejected']:>8,} rejected" + (f"  {totals['files_failed']} FILE(S) FAILED" if result.failed else "")
+                 + ("  (unchanged: carried over)" if carried is not None else ""))
         for f in result.files:
             context.log.info(f"{f.path}: {f.status}, read {f.rows_read}, loaded {f.rows_loaded}, "
                              f"rejected {f.rows_rejected}{'; ' + f.message if f.message else ''}")
@@ -130,6 +141,13 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
 
     _raw.__name__ = f"raw_{source}"
     return _raw
+
+
+def _carried_result(con, source: str, manifest_rows: list) -> SourceResult:
+    """The SourceResult of a source carried over from the published warehouse (its manifest rows)."""
+    result = SourceResult(source, [FileResult(*row) for row in manifest_rows])
+    result.rows_in_raw = con.execute(f'SELECT count(*) FROM raw."{source}"').fetchall()[0][0]
+    return result
 
 
 def _freshness_check(max_age: float | None, result, started: dt.datetime) -> dg.AssetCheckResult:
