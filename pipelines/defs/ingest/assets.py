@@ -74,12 +74,7 @@ def landing_inventory(context: dg.AssetExecutionContext, coachlens: CoachlensRes
         con.execute("INSERT INTO raw.refresh_run VALUES (?, ?, ?, ?, ?)",
                     [context.run_id, started, cfg.resolved_as_of(), str(cfg.landing),
                      json.dumps({**cfg.dbt_vars(), "pseudonym_salt": "(hidden)"})])
-        previous = _previous_loaded_at(ws.warehouse)
         _carry_audit_history(con, ws.warehouse)
-        con.execute("CREATE OR REPLACE TABLE raw._previous_loaded_at (path VARCHAR, sha256 VARCHAR, loaded_at TIMESTAMPTZ)")
-        if previous:
-            con.executemany("INSERT INTO raw._previous_loaded_at VALUES (?, ?, ?)",
-                            [[p, s, t] for (p, s), t in previous.items()])
     folders = sorted(p.name for p in cfg.landing.iterdir() if p.is_dir())
     return dg.MaterializeResult(metadata={"landing": str(cfg.landing), "as_of": str(cfg.resolved_as_of()),
                                           "source_folders": ", ".join(folders) or "(none)"})
@@ -115,7 +110,7 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
             if carried is not None:
                 result = _carried_result(con, source, carried)
             else:
-                previous = {(p, s): t for p, s, t in con.execute("SELECT * FROM raw._previous_loaded_at").fetchall()}
+                previous = _previous_loaded_at(coachlens.workspace().warehouse)
                 result = load_source(con, contract, cfg.landing, settings, started, previous, log=context.log.info)
             record_fingerprint(con, source, None if result.failed else fingerprint)
         totals = result.totals()
