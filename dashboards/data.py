@@ -64,9 +64,9 @@ def sponsor_cohorts(con, sponsor_id: str) -> pl.DataFrame:
 
 def sponsor_monthly_sessions(con, sponsor_id: str) -> pl.DataFrame:
     return frame(con, """
-        SELECT month, sum(sessions_completed)::INTEGER AS completed, sum(sessions_no_show)::INTEGER AS no_show,
-               sum(sessions_late_cancelled)::INTEGER AS late_cancelled, sum(coaching_hours) AS coaching_hours
-        FROM marts.monthly_sessions WHERE sponsor_id = ? GROUP BY month ORDER BY month""", [sponsor_id])
+        SELECT month, sessions_completed AS completed, sessions_no_show AS no_show,
+               sessions_late_cancelled AS late_cancelled, coaching_hours
+        FROM marts.sponsor_monthly_sessions WHERE sponsor_id = ? ORDER BY month""", [sponsor_id])
 
 
 def sponsor_outcomes(con, sponsor_id: str) -> list[dict]:

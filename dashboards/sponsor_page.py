@@ -41,8 +41,10 @@ OUTCOME_METHODS = [
 
 def privacy_note(k: int) -> str:
     return (f"<b>Privacy</b>: any figure about a group of fewer than {k} people is shown as "
-            f"&ldquo;suppressed (n &lt; {k})&rdquo;; when one cohort is suppressed and a total is shown, "
-            "the next smallest cohort is suppressed too. No participant is named on this page, and no free text "
+            f"&ldquo;suppressed (n &lt; {k})&rdquo;. The sponsor totals on this page count only the cohorts "
+            "that are shown, so a suppressed cohort cannot be worked out by subtracting the cohorts shown from a "
+            "total, on this page or on an earlier one; and when one cohort is suppressed, the next smallest is "
+            "suppressed too. No participant is named on this page, and no free text "
             "from coaching (goals, comments, notes) appears.")
 
 

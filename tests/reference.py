@@ -295,9 +295,19 @@ class Metrics(Programme):
                                      **self._outcome_stats(rows, min_group_size)}
                 for (cid, comp, rater), rows in groups.items()}
 
+    def reported_cohorts(self, min_group_size: int = 5) -> set:
+        """Cohorts a sponsor page reports: at least min_group_size participant rows."""
+        enrolled = defaultdict(int)
+        for p in self.participants.values():
+            enrolled[p["cohort_id"]] += 1
+        return {c for c in self.cohorts if enrolled[c] >= min_group_size}
+
     def sponsor_outcomes(self, min_group_size: int = 5):
         groups = defaultdict(list)
+        reported = self.reported_cohorts(min_group_size)
         for (pid, comp, rater), o in self.participant_outcomes().items():
+            if self.participants[pid]["cohort_id"] not in reported:
+                continue
             sponsor = self.cohorts[self.participants[pid]["cohort_id"]]["sponsor_id"]
             groups[(sponsor, comp, rater)].append(o)
         return {key: {"sponsor_id": key[0], "competency": key[1], "rater_type": key[2],
@@ -308,29 +318,34 @@ class Metrics(Programme):
         goals = self.cohort_goals(min_group_size)
         satisfaction = self.cohort_satisfaction(min_group_size)
         costs = self.cohort_costs()
+        reported = self.reported_cohorts(min_group_size)
         improved = defaultdict(set)
         for (pid, comp, rater), o in self.participant_outcomes().items():
-            if o["rci"] is not None and o["rci"] > 1.96:
+            if o["rci"] is not None and o["rci"] > 1.96 and self.participants[pid]["cohort_id"] in reported:
                 improved[self.cohorts[self.participants[pid]["cohort_id"]]["sponsor_id"]].add(pid)
         sponsors = {r["sponsor_id"]: r["sponsor_name"] for r in read_source(self.landing, "sponsors")}
         out = {}
         div = lambda a, b: a / b if b else None
         for sid, name in sponsors.items():
-            cids = [c for c, row in self.cohorts.items() if row["sponsor_id"] == sid]
-            people = [j for j in journey.values() if j["sponsor_id"] == sid]
+            all_cids = [c for c, row in self.cohorts.items() if row["sponsor_id"] == sid]
+            cids = [c for c in all_cids if c in reported]
+            people = [j for j in journey.values() if j["cohort_id"] in cids]
             sess = [x for x in self.sessions if x["cohort_id"] in cids]
             done = sum(x["status"] == "completed" for x in sess)
             eligible = sum(x["status"] in ("completed", "no_show", "late_cancelled") for x in sess)
             activated = [j for j in people if j["is_activated"]]
-            nps_n = sum(satisfaction[c]["nps_responses"] for c in cids)
-            promoters = sum(satisfaction[c]["promoters"] for c in cids)
-            detractors = sum(satisfaction[c]["detractors"] for c in cids)
-            gas_n = sum(goals[c]["n_gas_participants"] for c in cids)
-            gas_sum = sum(goals[c]["mean_gas_tscore"] * goals[c]["n_gas_participants"] for c in cids
+            nps_cids = [c for c in cids if not satisfaction[c]["suppressed"]]
+            goal_cids = [c for c in cids if not goals[c]["suppressed"]]
+            nps_n = sum(satisfaction[c]["nps_responses"] for c in nps_cids)
+            promoters = sum(satisfaction[c]["promoters"] for c in nps_cids)
+            detractors = sum(satisfaction[c]["detractors"] for c in nps_cids)
+            gas_n = sum(goals[c]["n_gas_participants"] for c in goal_cids)
+            gas_sum = sum(goals[c]["mean_gas_tscore"] * goals[c]["n_gas_participants"] for c in goal_cids
                           if goals[c]["n_gas_participants"])
             total = sum(costs[c]["total_cost"] for c in cids)
             out[sid] = {
-                "sponsor_id": sid, "sponsor_name": name, "cohorts": len(cids), "enrolled": len(people),
+                "sponsor_id": sid, "sponsor_name": name, "cohorts": len(all_cids), "cohorts_reported": len(cids),
+                "enrolled": len(people),
                 "matched": sum(j["is_matched"] for j in people), "activated": len(activated),
                 "reached_midpoint": sum(j["reached_midpoint"] for j in people),
                 "completed": sum(j["is_completed"] for j in people),
@@ -340,9 +355,9 @@ class Metrics(Programme):
                                                  if activated else None),
                 "sessions_completed": done, "coaching_hours": sum(j["coaching_hours"] for j in people),
                 "nps_responses": nps_n, "nps": div(100 * (promoters - detractors), nps_n),
-                "participants_with_goals": sum(goals[c]["participants_with_goals"] for c in cids),
-                "goals_set": sum(goals[c]["goals_set"] for c in cids),
-                "goals_achieved": sum(goals[c]["goals_achieved"] for c in cids),
+                "participants_with_goals": sum(goals[c]["participants_with_goals"] for c in goal_cids),
+                "goals_set": sum(goals[c]["goals_set"] for c in goal_cids),
+                "goals_achieved": sum(goals[c]["goals_achieved"] for c in goal_cids),
                 "n_gas_participants": gas_n, "mean_gas_tscore": div(gas_sum, gas_n),
                 "reliably_improved": len(improved[sid]), "total_cost": total,
                 "cost_per_enrolled": div(total, len(people)), "cost_per_reliably_improved": div(total, len(improved[sid])),
