@@ -368,7 +368,7 @@ def _insert_plain_csv(con, path: Path, table_file, lines: int) -> int:
         escape = '', strict_mode = true, null_padding = false, auto_detect = false,
         columns = {{{", ".join(f"{lit(h)}: 'VARCHAR'" for h in header)}}})""")
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _file AS
-        SELECT rowid + 2 AS _row, rowid + 2 AS _seq, {len(header)} AS _nfields, NULL::VARCHAR AS _malformed,
+        SELECT rowid + 2 AS _row, rowid + 1 AS _seq, {len(header)} AS _nfields, NULL::VARCHAR AS _malformed,
                {NO_VERDICT},
                {", ".join(q(h) for h in header)} FROM _csv""")
     n = con.execute("SELECT count(*) FROM _csv").fetchall()[0][0]
