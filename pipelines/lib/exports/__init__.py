@@ -47,7 +47,7 @@ class ExportContext:
 
 
 def records_of(detected: Detected, rows, source: str, rel: str, ctx: ExportContext, kind: str):
-    """(canonical columns, records, note) of one export."""
+    """(canonical columns, records, what the manifest says about the export) of one export."""
     tool, family = detected.tool.name, detected.tool.family
     mapping = find_mapping(ctx.landing, source, rel)
     if family == "survey":
@@ -56,15 +56,16 @@ def records_of(detected: Detected, rows, source: str, rel: str, ctx: ExportConte
                             f"run `coachlens map {rel}` and complete the mapping it writes")
         survey = _survey(detected, rows, kind)
         note = "rows counted are its answers (one per mapped question answered), each with its export line"
-        return surveys.COLUMNS, surveys.survey_records(survey, mapping, ctx), note
+        return surveys.COLUMNS, surveys.survey_records(survey, mapping, ctx), f"{tool} ({survey.variant})", note
     if family == "booking":
-        return bookings.COLUMNS, bookings.booking_records(rows, tool, ctx, mapping), "bookings"
+        note = "bookings: cancelled, no-show, past (completed) or future (scheduled)"
+        return bookings.COLUMNS, bookings.booking_records(rows, tool, ctx, mapping), detected.label, note
     if tool == "Zoom":
         segments, host, _ = attendance.zoom_segments(rows, ctx, mapping)
     else:
         segments, host, _ = attendance.teams_segments(rows, detected.variant, ctx, mapping)
     note = "attendance: a participant's join segments make one session; the coach's rows count as loaded"
-    return bookings.COLUMNS, attendance.attendance_records(segments, host, tool, ctx, mapping), note
+    return bookings.COLUMNS, attendance.attendance_records(segments, host, tool, ctx, mapping), detected.label, note
 
 
 def _survey(detected: Detected, rows, kind: str):
@@ -104,6 +105,6 @@ def open_export(source: str, path: Path, rel: str, ctx: ExportContext) -> TableF
         raise FileError(f"this is a {detected.label} export, which feeds {detected.tool.feeds}: move it to "
                         f"{detected.tool.feeds}/")
     raw = read_rows(path)
-    columns, records, note = records_of(detected, _from_first(raw.rows), source, rel, ctx, raw.kind)
+    columns, records, label, note = records_of(detected, _from_first(raw.rows), source, rel, ctx, raw.kind)
     return TableFile(list(columns), list(columns), iter([records]), raw.encoding, raw.delimiter,
-                     adapter=detected.label, note=note)
+                     adapter=label, note=note)

@@ -402,6 +402,10 @@ def survey_records(survey: WideSurvey, mapping: Mapping, ctx) -> list[ExportReco
             fields = base + [item_id, None if score is None else f"{score:g}", submitted, session_id]
             if disposition:
                 out.append(rejected(line, fields, disposition[0], disposition[1]))
+            elif score is None and col.free_text:
+                out.append(rejected(line, fields, "unscored_answer",
+                                    f"{col.name} is a free-text question: a free-text answer (not shown) has no score; "
+                                    f"remove it from items in {mapping.name}", "score"))
             elif score is None:
                 out.append(rejected(line, fields, "unscored_answer",
                                     f"the answer {_shown(answer)} to {col.name} has no score: add it under scores: "
