@@ -1,8 +1,8 @@
 """Booking exports (Calendly scheduled events, Microsoft Bookings) -> sessions.
 
 A booking is `cancelled` when the tool says so, `no_show` when marked so, else `completed` if it
-started on or before the refresh's as-of date (in the zone its times are read in) and `scheduled`
-after it. Only canonical columns are produced: Calendly's Meeting Notes and Question/Response
+starts on or before the refresh's as-of date (on the participant's cohort calendar, as the sessions
+contract reads it) and `scheduled` after it. Only canonical columns are produced: Calendly's Meeting Notes and Question/Response
 pairs (confidential free text) are never read.
 """
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 from ..readers import normalise_header
 from .records import ExportRecord, rejected
 from .surveys import LayoutError, _cell
-from .timeparse import clock_for
+from .timeparse import clock_for, zone_of
 
 COLUMNS = ["session_id", "participant", "coach", "scheduled_start", "duration_minutes", "status", "modality",
            "cancelled_at"]
@@ -61,6 +61,8 @@ def _modality(location: str | None) -> str:
     loc = (location or "").casefold()
     if "phone" in loc:
         return "phone"
+    if "chat" in loc:
+        return "chat"
     if "in person" in loc or "in-person" in loc or "office" in loc:
         return "in_person"
     return "video"
@@ -106,7 +108,7 @@ def booking_records(rows, tool: str, ctx, mapping) -> list[ExportRecord]:
             status = "cancelled"
         elif no_show:
             status = "no_show"
-        elif start is not None and start.astimezone(clock.zone).date() > ctx.as_of:
+        elif start is not None and start.astimezone(_participant_zone(ctx, who, clock.zone)).date() > ctx.as_of:
             status = "scheduled"
         else:
             status = "completed"
@@ -126,6 +128,13 @@ def booking_records(rows, tool: str, ctx, mapping) -> list[ExportRecord]:
         else:
             out.append(ExportRecord(line, fields))
     return out
+
+
+def _participant_zone(ctx, who, default):
+    """The zone whose calendar says whether a booking is past: the participant's cohort's, as the contract's
+    `completed_not_after_as_of` rule reads it, else the zone the export's times are read in."""
+    pid = ctx.people.participants.find(who)
+    return zone_of(ctx.people.participants.zone.get(pid) or ctx.timezone if pid else None) or default
 
 
 def _coach_value(cells, get, names, mapping) -> str | None:

@@ -15,14 +15,17 @@ class Roster:
     by_id: dict[str, str] = field(default_factory=dict)
     by_email: dict[str, str] = field(default_factory=dict)   # unique emails only
     by_name: dict[str, str] = field(default_factory=dict)    # unique full names only
+    zone: dict[str, str] = field(default_factory=dict)       # a participant's cohort time zone
 
     @classmethod
     def of(cls, rows: list[tuple]) -> "Roster":
         r = cls()
         emails: dict[str, set] = {}
         names: dict[str, set] = {}
-        for ref_id, email, name in rows:
+        for ref_id, email, name, *zone in rows:
             r.by_id[ref_id] = ref_id
+            if zone and zone[0]:
+                r.zone[ref_id] = zone[0]
             if email:
                 emails.setdefault(email.strip().lower(), set()).add(ref_id)
             if name:
@@ -53,10 +56,16 @@ class People:
 
     @classmethod
     def from_warehouse(cls, con) -> "People":
-        def rows(table: str, key: str) -> list[tuple]:
-            exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' "
-                                 "AND table_name = ?", [table]).fetchall()[0][0]
-            if not exists:
-                return []
-            return con.execute(f"SELECT {key}, email, full_name FROM raw.{table}").fetchall()
-        return cls(Roster.of(rows("participants", "participant_id")), Roster.of(rows("coaches", "coach_id")))
+        def exists(table: str) -> bool:
+            return con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'raw' "
+                               "AND table_name = ?", [table]).fetchall()[0][0] > 0
+
+        participants = coaches = []
+        if exists("participants"):
+            zone = "c.timezone" if exists("cohorts") else "NULL"
+            join = "LEFT JOIN raw.cohorts c ON c.cohort_id = p.cohort_id" if exists("cohorts") else ""
+            participants = con.execute(f"SELECT p.participant_id, p.email, p.full_name, {zone} "
+                                       f"FROM raw.participants p {join}").fetchall()
+        if exists("coaches"):
+            coaches = con.execute("SELECT coach_id, email, full_name FROM raw.coaches").fetchall()
+        return cls(Roster.of(participants), Roster.of(coaches))
