@@ -355,9 +355,8 @@ def _resolver(survey: WideSurvey, mapping: Mapping, key: str, allowed: tuple[str
         return lambda cells: f.value
     col = _column(survey, mapping, key, f.column)
     values = {normalise_header(k): v for k, v in (f.values or {}).items()}
-    unmapped = sorted({_cell(c, col.index) or "" for _, c in survey.data
-                       if (values.get(normalise_header(_cell(c, col.index) or ""))
-                           or (_cell(c, col.index) or "")) not in allowed})
+    present = {_cell(c, col.index) for _, c in survey.data} - {None}  # an empty cell: the contract's "required"
+    unmapped = sorted(v for v in present if (values.get(normalise_header(v)) or v) not in allowed)
     if unmapped:
         raise mapping.error(f"{key}: column {f.column!r} has the value{'s' if len(unmapped) > 1 else ''} "
                             f"{', '.join(repr(u) for u in unmapped)} with no entry in {key}.values "
