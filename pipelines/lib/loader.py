@@ -448,7 +448,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
             lines = None
             if table_file.adapter:
                 fr.message = "; ".join(filter(None, [f"read as a {table_file.adapter} export", table_file.note]))
-                if table_file.note.startswith("attendance"):
+                if table_file.family == "attendance":
                     attendance_files.append(rel)
             if (path.suffix.lower() == ".csv" and not table_file.adapter
                     and not duplicated_columns(table_file.original_header)):

@@ -42,6 +42,7 @@ class TableFile:
     delimiter: str = ""
     adapter: str = ""           # the vendor export (tool and variant) mapped onto the canonical columns, if any
     note: str = ""              # what the manifest says about how that export's rows are counted
+    family: str = ""            # the export's tool family: survey, booking or attendance
 
 
 def normalise_header(name: str) -> str:

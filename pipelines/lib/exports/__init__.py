@@ -105,6 +105,10 @@ def open_export(source: str, path: Path, rel: str, ctx: ExportContext) -> TableF
         raise FileError(f"this is a {detected.label} export, which feeds {detected.tool.feeds}: move it to "
                         f"{detected.tool.feeds}/")
     raw = read_rows(path)
-    columns, records, label, note = records_of(detected, _from_first(raw.rows), source, rel, ctx, raw.kind)
+    try:
+        columns, records, label, note = records_of(detected, _from_first(raw.rows), source, rel, ctx, raw.kind)
+    except (IndexError, KeyError, ValueError, TypeError, AttributeError) as exc:  # a layout no recogniser foresaw
+        raise FileError(f"{detected.label} export: it cannot be read ({type(exc).__name__}: {exc}); check that it is "
+                        "the tool's unedited download")
     return TableFile(list(columns), list(columns), iter([records]), raw.encoding, raw.delimiter,
-                     adapter=label, note=note)
+                     adapter=label, note=note, family=detected.tool.family)
