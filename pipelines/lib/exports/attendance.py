@@ -15,8 +15,8 @@ from dataclasses import dataclass
 
 from ..readers import normalise_header
 from .records import ExportRecord, rejected
-from .surveys import LayoutError, _cell
-from .timeparse import clock_for, zone_of
+from .cells import LayoutError, cell as _cell
+from .timeparse import clock_for
 
 ZOOM_NAME = {"name (original name)", "name", "名前 (元の名前)", "名前", "nombre (nombre original)",
              "name (ursprünglicher name)", "nome (nome original)"}

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..readers import normalise_header
 from .records import ExportRecord, rejected
-from .surveys import LayoutError, _cell
+from .cells import LayoutError, cell as _cell
 from .timeparse import clock_for, zone_of
 
 COLUMNS = ["session_id", "participant", "coach", "scheduled_start", "duration_minutes", "status", "modality",

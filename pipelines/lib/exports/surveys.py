@@ -11,18 +11,16 @@ import ast
 import json
 import re
 from dataclasses import dataclass, field
+from typing import Callable
 
-from ..readers import FileError, normalise_header
-from .mapping import RATERS, WAVES, Mapping, MappingError
+from ..readers import normalise_header
+from .cells import LayoutError, cell as _cell, norm_row as _norm_row
+from .mapping import RATERS, WAVES, Mapping
 from .records import ExportRecord, rejected
-from .timeparse import clock_for, split_zone
+from .timeparse import clock_for, parse_naive, split_zone, zone_of
 
 COLUMNS = ["response_id", "participant", "instrument", "wave", "rater_type", "item_id", "score", "submitted_at",
            "session_id"]
-
-
-class LayoutError(FileError):
-    """The file looks like a tool's export but breaks that tool's layout."""
 
 
 @dataclass
@@ -45,7 +43,7 @@ class WideSurvey:
     variant: str
     columns: list[SurveyColumn]
     data: list[tuple[int, list]]
-    disposition: callable = None        # (cells) -> (code, reason) or None
+    disposition: Callable | None = None   # (cells) -> (reason code, reason) when the tool marks it not an answer
     default_order: str | None = None
     allow_serial: bool = False
     defaults: dict = field(default_factory=dict)   # suggested mapping columns: participant, response_id, ...
@@ -56,17 +54,6 @@ class WideSurvey:
             if any(normalise_header(k) == key for k in c.keys):
                 return c
         return None
-
-
-def _cell(cells: list, i: int) -> str | None:
-    if i >= len(cells) or cells[i] is None:
-        return None
-    text = str(cells[i]).strip()
-    return text or None
-
-
-def _norm_row(cells: list) -> list[str]:
-    return [normalise_header(c or "") for c in cells]
 
 
 def _unique(keys: list[str]) -> list[str]:
@@ -258,7 +245,6 @@ def recognise_google_forms(rows) -> str | None:
         return "downloaded from the form"
     n, cells = first
     stamp = _cell(cells, 0) or ""
-    from .timeparse import parse_naive
     body, zone = split_zone(stamp)
     if parse_naive(body, "MDY") is None and parse_naive(body, "DMY") is None:
         raise LayoutError(f"Google Forms export: the Timestamp on line {n} is {stamp[:40]!r}, not a date-time; "
@@ -386,7 +372,7 @@ def survey_records(survey: WideSurvey, mapping: Mapping, ctx) -> list[ExportReco
     out: list[ExportRecord] = []
     for line, cells in survey.data:
         who = _cell(cells, person.index)
-        submitted = clock.text(_cell(cells, when.index), _zone(stated))
+        submitted = clock.text(_cell(cells, when.index), zone_of(stated) if stated else None)
         tool_id = _cell(cells, rid.index) if rid else f"{_cell(cells, when.index)}|{who}"
         session_id = _cell(cells, session_col.index) if session_col else (session.value if session else None)
         base = [f"{mapping.instrument}:{tool_id}", who, mapping.instrument, wave(cells), rater(cells)]
@@ -416,8 +402,3 @@ def survey_records(survey: WideSurvey, mapping: Mapping, ctx) -> list[ExportReco
             else:
                 out.append(ExportRecord(line, fields))
     return out
-
-
-def _zone(name):
-    from .timeparse import zone_of
-    return zone_of(name) if name else None
