@@ -10,6 +10,7 @@ from __future__ import annotations
 import ast
 import json
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -320,11 +321,12 @@ def _number(text: str) -> float | None:
         return None
 
 
-def _shown(answer: str) -> str:
-    """An answer label as shown in a rejection; long or multi-line text (free text) is never shown."""
-    if len(answer) <= 40 and "\n" not in answer:
+def _shown(answer: str, times: int) -> str:
+    """An answer as a rejection may show it: a choice label is shared by several respondents, free text is
+    personal; so only a short, one-line answer that at least two responses gave is shown."""
+    if times >= 2 and len(answer) <= 40 and "\n" not in answer:
         return f'"{answer}"'
-    return "a free-text answer (not shown)"
+    return "an answer given once (not shown: it may be free text)"
 
 
 def _column(survey: WideSurvey, mapping: Mapping, key: str, name: str) -> SurveyColumn:
@@ -369,6 +371,7 @@ def survey_records(survey: WideSurvey, mapping: Mapping, ctx) -> list[ExportReco
                       mapping.date_order, survey.default_order, survey.allow_serial)
     stated = when.zone
 
+    given = {col.index: Counter(_cell(c, col.index) for _, c in survey.data) for col, _ in items}
     out: list[ExportRecord] = []
     for line, cells in survey.data:
         who = _cell(cells, person.index)
@@ -393,7 +396,7 @@ def survey_records(survey: WideSurvey, mapping: Mapping, ctx) -> list[ExportReco
                                     f"remove it from items in {mapping.name}", "score"))
             elif score is None:
                 out.append(rejected(line, fields, "unscored_answer",
-                                    f"the answer {_shown(answer)} to {col.name} has no score: add it under scores: "
+                                    f"the answer {_shown(answer, given[col.index][answer])} to {col.name} has no score: add it under scores: "
                                     f"in {mapping.name} (or map only scored questions)", "score"))
             elif who is not None and ctx.people.participants.find(who) is None:
                 out.append(rejected(line, fields, "unknown_participant",
