@@ -379,3 +379,15 @@ def test_an_export_in_the_wrong_folder_fails_saying_where_it_belongs(tmp_path):
     con = load(root)
     status, message = manifest(con, "zoom_unique_users.csv")[3:]
     assert status == "failed" and "Zoom" in message and "move it to sessions/" in message
+
+
+def test_a_meeting_without_a_known_coach_rejects_each_of_its_rows(tmp_path):
+    name = "zoom_2024_preamble.csv"
+    root = landing(tmp_path, "sessions", [name])
+    (root / "coaches" / "coaches.csv").write_text("coach_id,email,full_name\nK2,lou@c.org,Lou Coach\n", encoding="utf-8")
+    con = load(root)
+    # Kim (host) is on no roster: no coach; Ana's second segment (line 7) shares her session's verdict
+    assert rejected(con, name) == [(5, "participant", "unknown_person"), (6, "coach", "no_coach"),
+                                   (7, "coach", "no_coach"), (8, "participant", "guest_without_email")]
+    assert manifest(con, name)[:4] == (4, 0, 4, "ok")
+    assert sessions(con, name) == []
