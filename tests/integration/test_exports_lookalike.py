@@ -391,3 +391,13 @@ def test_a_meeting_without_a_known_coach_rejects_each_of_its_rows(tmp_path):
                                    (7, "coach", "no_coach"), (8, "participant", "guest_without_email")]
     assert manifest(con, name)[:4] == (4, 0, 4, "ok")
     assert sessions(con, name) == []
+
+
+def test_an_attendance_mapping_can_name_the_participant_column(tmp_path):
+    name = "zoom_2024_preamble.csv"
+    mapping = 'source: sessions\nfiles: [sessions/zoom_*]\ntimezone: UTC\nparticipant: {column: "Name (original name)"}\n'
+    con = load(landing(tmp_path, "sessions", [name], {"z.yml": mapping}))
+    # names now identify people: "Kim Coach" is the coach, "Ana Lee" P1; "iPhone (Ana Lee)" matches nobody
+    assert [s[:5] for s in sessions(con, name)] == [("zoom:K1:P1:20240305T1001", "P1", "K1", "2024-03-05 10:01:00",
+                                                     61.5)]
+    assert rejected(con, name) == [(8, "participant", "unknown_person")]

@@ -48,6 +48,16 @@ def _find(header: list[str], names: set) -> int | None:
     return next((i for i, h in enumerate(header) if h in names), None)
 
 
+def _person_column(header: list[str], mapping, names: set) -> int | None:
+    """The column that identifies a person: the mapping's `participant: {column: C}`, else the email column."""
+    if mapping and mapping.participant and mapping.participant.column:
+        i = _find(header, {normalise_header(mapping.participant.column)})
+        if i is None:
+            raise mapping.error(f"participant: column {mapping.participant.column!r} is not in this report")
+        return i
+    return _find(header, names)
+
+
 # --- Zoom ----------------------------------------------------------------------------
 
 def _zoom_header_index(rows) -> int | None:
@@ -92,7 +102,7 @@ def zoom_segments(rows, ctx, mapping):
     if not host and meeting.get("host"):
         m = re.search(r"\(([^()]+@[^()]+)\)", meeting["host"])
         host = m.group(1) if m else meeting["host"]
-    i_name, i_mail = 0, _find(header, ZOOM_EMAIL)
+    i_name, i_mail = 0, _person_column(header, mapping, ZOOM_EMAIL)
     i_join, i_leave, i_total = _find(header, ZOOM_JOIN), _find(header, ZOOM_LEAVE), _find(header, ZOOM_TOTAL)
     data = [(n, c) for n, c in rows[k + 1:] if c]
     times = [_cell(c, i_join) for _, c in data] if i_join is not None else []
@@ -174,7 +184,7 @@ def teams_segments(rows, variant, ctx, mapping):
             summary[normalise_header(cells[0])] = _cell(cells, 1)
     header = _norm(rows[k][1])
     i_join, i_leave = header.index("join time"), header.index("leave time")
-    i_mail = _find(header, {"email", "e-mail"})
+    i_mail = _person_column(header, mapping, {"email", "e-mail"})
     i_upn = _find(header, {"participant id (upn)", "upn"})
     i_role = _find(header, {"role", "rolle"})
     data = [(n, c) for n, c in rows[k + 1:] if c]
@@ -209,6 +219,8 @@ def _merged_minutes(intervals) -> float:
 
 def _who(seg: Segment, people, tool: str):
     """('coach', id) | ('participant', id) | ('reject', code, reason)."""
+    if seg.email and people.participants.find(seg.email):  # an id or email (the mapping may name an id column)
+        return ("participant", people.participants.find(seg.email))
     if seg.email and "@" in seg.email:
         coach = people.coaches.find(seg.email)
         if coach:
