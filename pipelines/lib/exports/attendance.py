@@ -237,7 +237,8 @@ def _who(seg: Segment, people, tool: str):
     if participant:
         return ("participant", participant)
     if seg.email:
-        return ("reject", "unknown_person", f'no participant or coach has the email "{seg.email}" ({tool} attendee)')
+        return ("reject", "unknown_person", f'no participant or coach has the id, email or name "{seg.email}" '
+                f"({tool} attendee)")
     return ("reject", "guest_without_email", f'{tool} attendee "{seg.name or ""}" has no email and matches no '
             "participant's or coach's full name: a guest, not counted")
 
