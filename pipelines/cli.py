@@ -249,6 +249,24 @@ def cmd_demo(args) -> int:
     return rc
 
 
+# --- map -------------------------------------------------------------------------
+
+def cmd_map(args) -> int:
+    from pipelines.lib.exports.starter import write_starter
+    from pipelines.lib.readers import FileError
+
+    cfg = load_config()
+    try:
+        detected, target = write_starter(Path(args.file), Path(args.landing or cfg.landing), args.source, args.out)
+    except (FileError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.file}: a {detected.label} export; it feeds {detected.tool.feeds}")
+    todo = "item ids, wave, rater_type" if detected.tool.family == "survey" else "timezone, date_order, coach if needed"
+    print(f"wrote the starter mapping {target}: complete it ({todo}), then refresh")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coachlens", description="Coaching programme analytics and impact reports.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -279,6 +297,13 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=3000)
     s.set_defaults(fn=cmd_serve)
+
+    m = sub.add_parser("map", help="say which tool wrote an export and write a starter mapping file for it")
+    m.add_argument("file")
+    m.add_argument("--source", help="the landing source the export feeds (checked against the export)")
+    m.add_argument("--landing", help="the landing folder (default: coachlens.toml)")
+    m.add_argument("--out", help="where to write the mapping (default: <landing>/mappings/<file name>.yml)")
+    m.set_defaults(fn=cmd_map)
 
     d = sub.add_parser("demo", help="generate data/landing, refresh, print where the pages are")
     d.add_argument("--participants", type=_positive_int, default=2000)
