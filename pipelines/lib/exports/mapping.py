@@ -11,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from ..contracts import load_contracts
 from ..readers import FileError, normalise_header
 from .timeparse import ORDERS, zone_of
 
@@ -18,8 +19,9 @@ SURVEY_KEYS = {"source", "files", "instrument", "wave", "rater_type", "participa
                "session_id", "timezone", "date_order", "items", "scores"}
 SESSION_KEYS = {"source", "files", "timezone", "date_order", "coach", "participant"}
 SURVEY_REQUIRED = ("files", "instrument", "wave", "rater_type", "participant", "submitted_at", "items")
-WAVES = ("pre", "mid", "post", "pulse")
-RATERS = ("self", "manager", "peer", "direct_report")
+_RESPONSES = load_contracts()["survey_responses"]
+WAVES = tuple(_RESPONSES.column("wave").values)          # the contract is the one list of waves
+RATERS = tuple(_RESPONSES.column("rater_type").values)   # and of rater types
 MAPPINGS_FOLDER = "mappings"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 from ..readers import FileError
 from . import read_survey
 from .detect import Detected, detect
-from .mapping import MAPPINGS_FOLDER
+from .mapping import MAPPINGS_FOLDER, WAVES
 from .rawrows import read_rows
 from .timeparse import needs_order, infer_order
 
@@ -55,7 +55,7 @@ def starter_text(path: Path, files_glob: str) -> tuple[Detected, str]:
     d = survey.defaults
     lines = head + [
         f"instrument: {_y(path.stem)}   # the questionnaire's name, the same for every wave",
-        "wave: pre                # pre, mid, post or pulse; or {column: C, values: {\"Baseline\": pre}}",
+        f"wave: pre                # {', '.join(WAVES)}; or {{column: C, values: {{\"Baseline\": pre}}}}",
         "rater_type: self         # self, manager, peer or direct_report; same forms as wave",
         f"participant: {{column: {_y(d.get('participant') or 'CHOOSE A COLUMN')}}}   # a participant id or email",
     ]
