@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import math
 import statistics
 from collections import defaultdict
 from pathlib import Path
@@ -292,8 +293,71 @@ class Metrics(Programme):
             groups[(self.participants[pid]["cohort_id"], comp, rater)].append(o)
         return {(cid, comp, rater): {"cohort_id": cid, "sponsor_id": self.cohorts[cid]["sponsor_id"],
                                      "competency": comp, "rater_type": rater,
-                                     **self._outcome_stats(rows, min_group_size)}
+                                     **self._outcome_stats(rows, min_group_size), **self._itt(rows)}
                 for (cid, comp, rater), rows in groups.items()}
+
+    @staticmethod
+    def _itt(rows):
+        """Intention to treat: every participant with a pre score, no post score counting as no change."""
+        started = [o for o in rows if o["pre"] is not None]
+        changes = [(o["post"] - o["pre"]) if o["post"] is not None else 0.0 for o in started]
+        improved = [o for o in started if o["post"] is not None and o["rci"] is not None and o["rci"] > 1.96]
+        n = len(started)
+        return {"n_with_pre": n, "itt_mean_change": sum(changes) / n if n else None,
+                "pct_reliably_improved_itt": 100 * len(improved) / n if n else None}
+
+    # durability
+    def follow_up_scores(self):
+        """(pid, competency, rater) -> follow-up score: self the latest response, observers the mean."""
+        by = defaultdict(list)
+        for (rid, comp), a in self.competency_scores().items():
+            if a["wave"] == "follow_up":
+                by[(a["pid"], comp, a["rater"])].append(a)
+        out = {}
+        for key, rows in by.items():
+            if key[2] == "self":
+                out[key] = sorted(rows, key=lambda a: (a["at"], a["rid"]))[-1]["score"]
+            else:
+                out[key] = statistics.fmean(a["score"] for a in rows)
+        return out
+
+    def cohort_durability(self, min_group_size: int = 5):
+        from scipy import stats as st
+        follow_up = self.follow_up_scores()
+        r = self.reliability()
+        pre_by = defaultdict(list)
+        for (pid, comp, rater), (pre, post) in self.participant_scores().items():
+            if pre is not None:
+                pre_by[(comp, rater)].append(pre)
+        groups = defaultdict(list)
+        for key, (pre, post) in self.participant_scores().items():
+            if post is None or key not in follow_up:
+                continue
+            pid, comp, rater = key
+            fu = follow_up[key]
+            sd = statistics.stdev(pre_by[(comp, rater)]) if len(pre_by[(comp, rater)]) >= 2 else 0.0
+            s_diff = math.sqrt(2) * sd * math.sqrt(1 - r.get(comp, self.default_r))
+            improved_post = pre is not None and s_diff > 0 and (post - pre) / s_diff > 1.96
+            improved_fu = pre is not None and s_diff > 0 and (fu - pre) / s_diff > 1.96
+            groups[(self.participants[pid]["cohort_id"], comp, rater)].append((post, fu, improved_post, improved_fu))
+        out = {}
+        for (cid, comp, rater), rows in groups.items():
+            n = len(rows)
+            diffs = [fu - post for post, fu, _, _ in rows]
+            mean = statistics.fmean(diffs)
+            sd = statistics.stdev(diffs) if n > 1 else None
+            half = st.t.ppf(0.975, n - 1) * sd / math.sqrt(n) if n > 1 else None
+            sustained = sum(1 for *_, ip, ifu in rows if ip and ifu)
+            faded = sum(1 for *_, ip, ifu in rows if ip and not ifu)
+            out[(cid, comp, rater)] = {
+                "cohort_id": cid, "sponsor_id": self.cohorts[cid]["sponsor_id"], "competency": comp,
+                "rater_type": rater, "n_followed": n, "mean_post": statistics.fmean(p for p, *_ in rows),
+                "mean_follow_up": statistics.fmean(f for _, f, *_ in rows), "mean_change_since_post": mean,
+                "sd_change": sd, "ci95_low": None if half is None else mean - half,
+                "ci95_high": None if half is None else mean + half, "n_sustained": sustained, "n_faded": faded,
+                "pct_sustained": 100 * sustained / (sustained + faded) if sustained + faded else None,
+                "suppressed": n < min_group_size}
+        return out
 
     def sponsor_outcomes(self, min_group_size: int = 5):
         groups = defaultdict(list)
@@ -510,3 +574,106 @@ class Metrics(Programme):
                                    "participants": len(a["people"]),
                                    "mean_session_rating": sum(a["ratings"]) / len(a["ratings"]) if a["ratings"] else None}
         return out
+
+
+class Comparison:
+    """cohort_comparison of SPEC section 5, person by person: participants linked to an employee by an
+    email exactly one employee has, colleagues who are participants of no cohort, strata (job_level,
+    department, region) with blank as its own value, the comparison weighted to the participants' strata."""
+
+    def __init__(self, landing: Path, as_of: dt.date, window_days: int = 365):
+        self.as_of, self.window = as_of, window_days
+        self.cohorts = {r["cohort_id"]: r for r in read_source(landing, "cohorts")}
+        self.participants = read_source(landing, "participants")
+        self.employees = read_source(landing, "employees")
+        emails = defaultdict(list)
+        for e in self.employees:
+            emails[e["email"].lower()].append(e)
+        self.employee_of = {p["participant_id"]: emails[p["email"].lower()][0] for p in self.participants
+                            if len(emails.get(p["email"].lower(), [])) == 1}
+        taken = {p["email"].lower() for p in self.participants}
+        self.pool = [e for e in self.employees if e["email"].lower() not in taken]
+        self.events = defaultdict(list)
+        self.events_exist = False
+        for ev in read_source(landing, "hr_events"):
+            self.events_exist = True
+            self.events[ev["employee_id"]].append(
+                (ev["event"].lower(), dt.date.fromisoformat(ev["event_on"]), float(ev["value"]) if ev["value"] else None))
+
+    @staticmethod
+    def _date(text):
+        return dt.date.fromisoformat(text) if text else None
+
+    def _outcomes(self, e, start, end):
+        """{outcome: value} of one employee for the window start..end (only the outcomes it has a value for)."""
+        hired, left = self._date(e["hired_on"]), self._date(e["left_on"])
+        if hired > start or (left is not None and left < start):
+            return None  # not employed on start_date
+        out = {}
+        left_in_window = left is not None and left <= end
+        if not (left_in_window and e.get("exit_type", "").lower() == "involuntary"):
+            out["retention"] = 0.0 if left_in_window else 1.0
+        evs = self.events[e["employee_id"]]
+        if self.events_exist:
+            out["promotion"] = 1.0 if any(k == "promotion" and start <= d <= end for k, d, _ in evs) else 0.0
+        before_from = start - dt.timedelta(days=self.window)
+        inside = sorted((d, v) for k, d, v in evs if k == "rating" and start <= d <= end)
+        before = sorted((d, v) for k, d, v in evs if k == "rating" and before_from <= d < start)
+        if inside and before:
+            out["rating"] = inside[-1][1] - before[-1][1]
+        return out
+
+    @staticmethod
+    def _stratum(e):
+        return (e.get("job_level", ""), e.get("department", ""), e.get("region", ""))
+
+    def cohort_comparison(self, min_group_size: int = 5):
+        result = {}
+        for cid, c in self.cohorts.items():
+            start = dt.date.fromisoformat(c["start_date"])
+            if start > self.as_of:
+                continue
+            end = min(start + dt.timedelta(days=self.window - 1), self.as_of)
+            mine = [self.employee_of[p["participant_id"]] for p in self.participants
+                    if p["cohort_id"] == cid and p["participant_id"] in self.employee_of]
+            part = [(self._stratum(e), o) for e in mine if (o := self._outcomes(e, start, end)) is not None]
+            pool = [(self._stratum(e), o) for e in self.pool if (o := self._outcomes(e, start, end)) is not None]
+            for outcome in ("retention", "promotion", "rating"):
+                need = 2 if outcome == "rating" else 1
+                comp_by = defaultdict(list)
+                for s, o in pool:
+                    if outcome in o:
+                        comp_by[s].append(o[outcome])
+                with_value = [(s, o[outcome]) for s, o in part if outcome in o]
+                matched = [(s, v) for s, v in with_value if len(comp_by[s]) >= need]
+                if not matched:
+                    continue
+                n_p = len(matched)
+                p_vals = [v for _, v in matched]
+                p_val = sum(p_vals) / n_p
+                strata = defaultdict(int)
+                for s, _ in matched:
+                    strata[s] += 1
+                comp_value = comp_var = 0.0
+                for s, n_ps in strata.items():
+                    w = n_ps / n_p
+                    cv = comp_by[s]
+                    mean_c = sum(cv) / len(cv)
+                    comp_value += w * mean_c
+                    unit = statistics.variance(cv) if outcome == "rating" else mean_c * (1 - mean_c)
+                    comp_var += w * w * unit / len(cv)
+                if outcome == "rating":
+                    variance = statistics.variance(p_vals) / n_p + comp_var if n_p >= 2 else None
+                else:
+                    variance = p_val * (1 - p_val) / n_p + comp_var
+                n_c = sum(len(comp_by[s]) for s in strata)
+                diff = p_val - comp_value
+                half = 1.96 * math.sqrt(variance) if variance is not None else None
+                result[(cid, outcome)] = {
+                    "cohort_id": cid, "sponsor_id": c["sponsor_id"], "outcome": outcome,
+                    "window_days": (end - start).days + 1, "n_participants": n_p, "n_comparison": n_c,
+                    "n_unmatched": len(with_value) - n_p, "participant_value": p_val, "comparison_value": comp_value,
+                    "difference": diff, "ci95_low": None if half is None else diff - half,
+                    "ci95_high": None if half is None else diff + half,
+                    "suppressed": n_p < min_group_size or n_c < min_group_size}
+        return result
