@@ -147,3 +147,17 @@ def stacked_by(months: list, series: dict[str, list], title: str, x_title: str, 
 def histogram(values: list, title: str, x_title: str, y_title: str) -> go.Figure:
     fig = go.Figure(go.Histogram(x=values, marker_color=BLUE, xbins={"size": 7}))
     return _layout(fig, title, x_title, y_title)
+
+
+def differences_with_intervals(labels: list[str], diffs: list[float], lows: list[float], highs: list[float],
+                               title: str, x_title: str, percent: bool = False) -> go.Figure:
+    """One marker per row (e.g. cohort and outcome) with its 95% interval, and the line of no difference."""
+    scale = 100 if percent else 1
+    fig = go.Figure(go.Scatter(
+        x=[d * scale for d in diffs], y=[label(x) for x in labels], mode="markers",
+        marker={"color": BLUE, "size": 11}, name="Participants minus comparison",
+        error_x={"type": "data", "symmetric": False, "array": [(h - d) * scale for h, d in zip(highs, diffs)],
+                 "arrayminus": [(d - lo) * scale for d, lo in zip(diffs, lows)]},
+        hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig.add_vline(x=0, line_color=GREY, line_dash="dot")
+    return _layout(fig, title, x_title, "", height=max(300, 45 * len(labels) + 140))

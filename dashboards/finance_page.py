@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .data import RunInfo, finance_cohorts, fx_notes, monthly_spend
+from .data import RunInfo, comparison_rows, finance_cohorts, fx_notes, has_employees, monthly_spend
+from .hr_sections import OUTCOME_LABEL, SUPPLY_EMPLOYEES, _diff, _value
+from .hr_sections import methods as hr_methods
+from .privacy import suppressed_label
 from .figures import bars, grouped_bars, stacked_by
 from .formatting import money, num
 from .page import Chart, Page, kpi, table
@@ -109,5 +112,36 @@ def build_finance_page(con, run: RunInfo, status, nav, currency: str) -> Page:
     page.add_html(table(["Currency", "Rates", "First valid from", "Latest valid from", f"Latest rate to {currency}"],
                         [[n["currency"], n["rates"], str(n["first_valid_from"]), str(n["latest_valid_from"]),
                           f"{n['latest_rate']:.4f}"] for n in notes], numeric={1, 4}))
-    page.methods = METHODS
+    _comparison(page, con, int(run.settings.get("min_group_size", 5)))
+    page.methods = METHODS + hr_methods()[1:]
     return page
+
+
+def _comparison(page: Page, con, k: int = 5) -> None:
+    """cohort_comparison per cohort; figures of suppressed rows (fewer than k participants or colleagues) hidden."""
+    page.add_html("<h2>Compared with similar colleagues (association, not proof of cause)</h2>")
+    if not has_employees(con):
+        page.add_html(SUPPLY_EMPLOYEES)
+        return
+    rows = comparison_rows(con)
+    s = suppressed_label(k)
+    header = ["Sponsor", "Cohort", "Outcome", "Participants (n)", "Comparison (n)", "Unmatched (n)", "Participants",
+              "Comparison", "Difference", "95% interval"]
+    out, csv_rows = [], []
+    for r in rows:
+        base = [r["sponsor_name"], r["cohort_name"], OUTCOME_LABEL.get(r["outcome"], r["outcome"])]
+        if r["suppressed"]:
+            out.append(base + [s] * 7)
+            csv_rows.append(base + [s] * 8)
+            continue
+        interval = ("n/a" if r["ci95_low"] is None
+                    else f"{_diff(r['outcome'], r['ci95_low'])} to {_diff(r['outcome'], r['ci95_high'])}")
+        out.append(base + [num(r["n_participants"]), num(r["n_comparison"]), num(r["n_unmatched"]),
+                           _value(r["outcome"], r["participant_value"]), _value(r["outcome"], r["comparison_value"]),
+                           _diff(r["outcome"], r["difference"]), interval])
+        csv_rows.append(base + [r["n_participants"], r["n_comparison"], r["n_unmatched"], r["participant_value"],
+                                r["comparison_value"], r["difference"], r["ci95_low"], r["ci95_high"]])
+    page.add_table("comparison_by_cohort", "Participants against similar colleagues, per cohort", header, out,
+                   ["sponsor", "cohort", "outcome", "n_participants", "n_comparison", "n_unmatched",
+                    "participant_value", "comparison_value", "difference", "ci95_low", "ci95_high"], csv_rows,
+                   numeric={3, 4, 5})

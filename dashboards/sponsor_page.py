@@ -5,6 +5,8 @@ from .data import RunInfo, sponsor_cohorts, sponsor_monthly_sessions, sponsor_ou
 from .figures import (PUBLISHED, RATER_LABEL, bars, change_with_intervals, effect_sizes, empty, funnel,
                       grouped_bars, sessions_per_month)
 from .formatting import money, num, pct
+from .hr_sections import comparison_section, durability_section
+from .hr_sections import methods as hr_methods
 from .page import Chart, Page, kpi, table
 from .privacy import complementary_suppression, suppressed_label
 
@@ -97,9 +99,11 @@ def build_sponsor_page(con, sponsor_id: str, sponsor_name: str, run: RunInfo, k:
             [[str(r[0]), r[1], r[2], r[3], round(r[4], 6)] for r in monthly.iter_rows()]))
 
     _outcomes(page, con, sponsor_id, k, hidden_total)
+    durability_section(page, con, sponsor_id, k, hidden_total)
+    comparison_section(page, con, sponsor_id, k, hidden_total)
     _goals_and_costs(page, summary, k, hidden_total, currency)
     _cohort_table(page, cohorts, k, hidden_total)
-    page.methods = ENGAGEMENT_METHODS + OUTCOME_METHODS + [privacy_note(k)]
+    page.methods = ENGAGEMENT_METHODS + OUTCOME_METHODS + hr_methods() + [privacy_note(k)]
     return page
 
 
