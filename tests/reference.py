@@ -677,3 +677,92 @@ class Comparison:
                     "ci95_high": None if half is None else diff + half,
                     "suppressed": n_p < min_group_size or n_c < min_group_size}
         return result
+
+
+class Value:
+    """cohort_value and sponsor_value of SPEC section 5 (Phillips ROI), from the other reference results."""
+
+    def __init__(self, metrics: Metrics, comparison: Comparison, participant_hour_cost: float = 0.0,
+                 replacement_cost: float | None = None, estimate_discount: float = 0.0):
+        self.m, self.c = metrics, comparison
+        self.hour_cost, self.replacement, self.discount = participant_hour_cost, replacement_cost, estimate_discount
+
+    def benefits(self) -> dict[str, float | None]:
+        """participant -> b from their latest self response holding all three impact items (None: no estimate)."""
+        kinds = {i: it["kind"].lower() for i, it in self.m.items.items() if it["kind"].lower().startswith("impact_")}
+        responses: dict[str, dict] = {}
+        for r in self.m.responses:
+            if r["item_id"] in kinds and r["rater_type"].lower() == "self":
+                a = responses.setdefault(r["response_id"], {"pid": r["pid"], "at": r["at"], "scores": defaultdict(list)})
+                a["at"] = min(a["at"], r["at"])
+                a["scores"][kinds[r["item_id"]]].append(r["score"])
+        latest: dict[str, tuple] = {}
+        for rid, a in responses.items():
+            if len(a["scores"]) == 3 and (a["pid"] not in latest or (a["at"], rid) > latest[a["pid"]][0]):
+                latest[a["pid"]] = ((a["at"], rid), a["scores"])
+        out = {}
+        for pid, (_, s) in latest.items():
+            mean = lambda xs: sum(xs) / len(xs)
+            out[pid] = (mean(s["impact_value"]) * mean(s["impact_attribution"]) / 100
+                        * mean(s["impact_confidence"]) / 100 * (1 - self.discount))
+        return out
+
+    def _figures(self, enrolled, bs, n_est, avoided, b_ret, se_ret, cost_programme, hours):
+        se_est = math.sqrt(len(bs)) * statistics.stdev(bs) if len(bs) >= 2 else None
+        total = sum(bs) + b_ret
+        time_cost = hours * self.hour_cost
+        cost = cost_programme + time_cost
+        half = 1.96 * math.sqrt(se_est ** 2 + se_ret ** 2) if se_est is not None else None
+        roi = lambda b: None if b is None or not cost else 100 * (b - cost) / cost
+        low = None if half is None else total - half
+        high = None if half is None else total + half
+        return {"enrolled": enrolled, "n_estimates": n_est, "benefit_estimated": sum(bs), "se_estimated": se_est,
+                "avoided_exits": avoided, "benefit_retention": b_ret, "se_retention": se_ret,
+                "benefit_total": total, "benefit_low": low, "benefit_high": high, "cost_programme": cost_programme,
+                "cost_participant_time": time_cost, "cost_fully_loaded": cost, "bcr": total / cost if cost else None,
+                "roi_pct": roi(total), "roi_pct_low": roi(low), "roi_pct_high": roi(high),
+                "estimate_discount": self.discount, "replacement_cost": self.replacement,
+                "participant_hour_cost": self.hour_cost}
+
+    def cohort_value(self, min_group_size: int = 5):
+        b = self.benefits()
+        journey = self.m.journey()
+        costs = self.m.cohort_costs()
+        comparison = self.c.cohort_comparison(min_group_size)
+        out = {}
+        for cid, cohort in self.m.cohorts.items():
+            people = [pid for pid, p in self.m.participants.items() if p["cohort_id"] == cid]
+            bs = [b.get(pid) or 0.0 for pid in people]
+            row = comparison.get((cid, "retention"))
+            avoided = b_ret = se_ret = 0.0
+            if row:
+                avoided = row["difference"] * row["n_participants"]
+                if self.replacement is not None:
+                    b_ret = avoided * self.replacement
+                    se_ret = (row["ci95_high"] - row["difference"]) / 1.96 * row["n_participants"] * self.replacement
+            hours = sum(journey[pid]["coaching_hours"] for pid in people)
+            out[cid] = {"cohort_id": cid, "sponsor_id": cohort["sponsor_id"], "has_comparison": row is not None,
+                        "comparison_suppressed": bool(row and row["suppressed"]),
+                        **self._figures(len(people), bs, sum(1 for pid in people if pid in b), avoided, b_ret, se_ret,
+                                        costs[cid]["total_cost"], hours),
+                        "suppressed": len(people) < min_group_size}
+        return out
+
+    def sponsor_value(self, min_group_size: int = 5):
+        b = self.benefits()
+        cohorts = self.cohort_value(min_group_size)
+        out = {}
+        for sid in {c["sponsor_id"] for c in self.m.cohorts.values()}:
+            mine = [c for c in cohorts.values() if c["sponsor_id"] == sid]
+            compared = [c for c in mine if c["has_comparison"] and not c["comparison_suppressed"]]
+            people = [pid for pid, p in self.m.participants.items() if self.m.cohorts[p["cohort_id"]]["sponsor_id"] == sid]
+            journey = self.m.journey()
+            out[sid] = {"sponsor_id": sid, "cohorts_compared": len(compared), "has_comparison": bool(compared),
+                        **self._figures(len(people), [b.get(pid) or 0.0 for pid in people],
+                                        sum(1 for pid in people if pid in b), sum(c["avoided_exits"] for c in compared),
+                                        sum(c["benefit_retention"] for c in compared),
+                                        math.sqrt(sum(c["se_retention"] ** 2 for c in compared)),
+                                        sum(c["cost_programme"] for c in mine),
+                                        sum(journey[pid]["coaching_hours"] for pid in people)),
+                        "suppressed": len(people) < min_group_size}
+        return out

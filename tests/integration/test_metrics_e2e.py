@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import query
+from tests.conftest import VALUE, query
 from tests.integration.test_refresh_e2e import close
-from tests.reference import Comparison, Metrics
+from tests.reference import Comparison, Metrics, Value
 
 pytestmark = pytest.mark.e2e
 
@@ -87,3 +87,14 @@ def test_cohort_comparison(refreshed):
     compare(rows, Comparison(refreshed.landing, refreshed.as_of).cohort_comparison())
     assert {r["outcome"] for r in rows.values()} == {"retention", "promotion", "rating"}
     assert any(r["n_unmatched"] for r in rows.values()) and any(not r["suppressed"] for r in rows.values())
+
+
+def test_cohort_value_and_sponsor_value(refreshed, ref):
+    value = Value(ref, Comparison(refreshed.landing, refreshed.as_of), **VALUE)
+    rows = {r["cohort_id"]: r for r in query(refreshed.warehouse, "SELECT * FROM marts.cohort_value")}
+    compare(rows, value.cohort_value())
+    assert all(r["benefit_retention"] != 0 for r in rows.values() if r["has_comparison"])
+    assert any(r["n_estimates"] for r in rows.values()) and all(r["cost_participant_time"] > 0 for r in rows.values()
+                                                                if r["enrolled"] >= 5)
+    compare({r["sponsor_id"]: r for r in query(refreshed.warehouse, "SELECT * FROM marts.sponsor_value")},
+            value.sponsor_value())
