@@ -174,3 +174,27 @@ def unmatched_participants(con) -> list[dict]:
                         JOIN staging.stg_landing__participants p USING (participant_id)
                         JOIN marts.cohort_directory d ON d.cohort_id = l.cohort_id
                         WHERE l.employee_id IS NULL ORDER BY d.cohort_name, p.full_name""")
+
+
+def sponsor_value(con, sponsor_id: str) -> dict | None:
+    found = rows(con, "SELECT * FROM marts.sponsor_value WHERE sponsor_id = ?", [sponsor_id])
+    return found[0] if found else None
+
+
+def sponsor_value_sensitivity(con, sponsor_id: str) -> list[dict]:
+    return rows(con, "SELECT * FROM marts.sponsor_value_sensitivity WHERE sponsor_id = ? ORDER BY assumption",
+                [sponsor_id])
+
+
+def finance_value(con) -> list[dict]:
+    return rows(con, """SELECT s.sponsor_name, d.cohort_name, v.* FROM marts.cohort_value v
+                        JOIN marts.cohort_directory d USING (cohort_id)
+                        LEFT JOIN (SELECT DISTINCT sponsor_id, sponsor_name FROM marts.sponsor_summary) s
+                          ON s.sponsor_id = v.sponsor_id
+                        ORDER BY s.sponsor_name, d.start_date, v.cohort_id""")
+
+
+def finance_sponsor_value(con) -> list[dict]:
+    return rows(con, """SELECT s.sponsor_name, v.* FROM marts.sponsor_value v
+                        JOIN (SELECT DISTINCT sponsor_id, sponsor_name FROM marts.sponsor_summary) s USING (sponsor_id)
+                        ORDER BY s.sponsor_name""")

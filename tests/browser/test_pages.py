@@ -190,6 +190,9 @@ def test_without_hr_data_the_pages_say_what_to_supply(tmp_path, visit):
         for f in (tmp_path / "landing" / source).iterdir():
             f.unlink()
         (tmp_path / "landing" / source).rmdir()
+    responses = tmp_path / "landing" / "survey_responses" / "survey_responses.csv"
+    lines = responses.read_text(encoding="utf-8").splitlines(keepends=True)
+    responses.write_text("".join(line for line in lines if ",IMP_" not in line), encoding="utf-8")  # no estimates
     refresh(tmp_path / "landing", tmp_path / "out")
     assert query(tmp_path / "out" / "warehouse.duckdb", "SELECT count(*) AS n FROM marts.cohort_comparison")[0]["n"] == 0
     for page in [p for p in (tmp_path / "out" / "site" / "sponsors").glob("*.html")][:1] + [
@@ -198,3 +201,54 @@ def test_without_hr_data_the_pages_say_what_to_supply(tmp_path, visit):
         text = v.page.inner_text("main")
         assert "No comparison group was supplied" in text and "employees" in text
         assert "comparison_table" not in page.read_text(encoding="utf-8")
+    sponsor = v = visit(sorted((tmp_path / "out" / "site" / "sponsors").glob("*.html"))[0])
+    text = sponsor.page.inner_text("main")
+    assert "No impact estimates yet" in text and "No comparison group" in text
+    assert "No return on investment is shown" in text and "ROI (estimate)" not in text
+    assert "return on investment" not in v.page.locator("section.answer").inner_text().lower()
+
+
+def _answer(v) -> str:
+    return v.page.locator("section.answer").inner_text()
+
+
+def test_answer_first_sentences_use_only_unsuppressed_figures(hostile, visit):
+    v = visit(hostile.site / "sponsors" / "SP-NW.html")
+    answer = _answer(v)
+    assert v.page.locator("main section.answer").count() == 1
+    first = v.page.locator("main h2").first.inner_text()
+    assert first == "In short", "the page opens with the answer"
+    assert "Self-rated" in answer and "Observer-rated" in answer and "per participant" in answer
+    assert "Tiny pilot cohort" not in answer
+    outcomes = query(hostile.warehouse, "SELECT * FROM marts.sponsor_outcomes WHERE sponsor_id = 'SP-NW'")
+    for r in outcomes:
+        figure = f"{r['competency']} {r['mean_change']:+.2f} points"
+        if r["rater_type"] == "self":
+            assert (figure in answer) == (not r["suppressed"] and r["ci95_low"] is not None), figure
+    # a sponsor whose only cohort has 3 people: no number about them anywhere in the answer or the value section
+    three = visit(hostile.site / "sponsors" / "SP-3.html")
+    text = _answer(three)
+    assert re.findall(r"\d+", text) == ["5", "5"], text  # only "fewer than 5 ... at least 5"
+    assert "suppressed (n < 5)" in three.page.locator("#value ~ .kpis").first.inner_text()
+    assert three.page.locator('figure[data-chart="roi_tornado"]').count() == 0
+
+
+def test_value_and_tornado_charts_render_offline_and_their_csv_equals_the_marts(hostile, visit):
+    for s in query(hostile.warehouse, "SELECT * FROM marts.sponsor_value WHERE NOT suppressed AND n_estimates >= 5"):
+        path = hostile.site / "sponsors" / f"{s['sponsor_id']}.html"
+        v = visit(path)
+        for chart in ("value", "roi_tornado"):
+            assert v.page.locator(f'figure.chart[data-chart="{chart}"] .main-svg').count() >= 1, (path.name, chart)
+        assert "Assumptions used" in v.page.inner_text("main") and "ROI (estimate)" in v.page.inner_text("main")
+        downloads = csv_downloads(path)
+        header, row = downloads["value"]
+        for col, cell in zip(header, row):
+            assert float(cell) == pytest.approx(s[col], rel=1e-12) if cell else s[col] is None, col
+        sens = {r["assumption"]: r for r in query(
+            hostile.warehouse, "SELECT * FROM marts.sponsor_value_sensitivity WHERE sponsor_id = ?", [s["sponsor_id"]])}
+        got = downloads["roi_tornado"]
+        assert len(got) - 1 == len([r for r in sens.values() if r["roi_pct_at_low"] is not None])
+        for r in got[1:]:
+            m = sens[r[0]]
+            assert float(r[4]) == pytest.approx(m["roi_pct_at_low"], rel=1e-12)
+            assert float(r[5]) == pytest.approx(m["roi_pct_at_high"], rel=1e-12)
