@@ -100,7 +100,7 @@ def _value_shown(v: dict, k: int) -> bool:
 def value_section(page: Page, con, sponsor_id: str, k: int, hidden_total: bool, currency: str,
                   window_days) -> None:
     s = suppressed_label(k)
-    page.add_html('<h2 id="value">What it is worth</h2>')
+    page.add_html('<h2 id="worth">What it is worth</h2>')
     v = sponsor_value(con, sponsor_id)
     if v is None or hidden_total or v["suppressed"]:
         page.add_html(f'<div class="kpis">{kpi("Return on investment", s, suppressed=True)}</div>')

@@ -229,7 +229,7 @@ def test_answer_first_sentences_use_only_unsuppressed_figures(hostile, visit):
     three = visit(hostile.site / "sponsors" / "SP-3.html")
     text = _answer(three)
     assert re.findall(r"\d+", text) == ["5", "5"], text  # only "fewer than 5 ... at least 5"
-    assert "suppressed (n < 5)" in three.page.locator("#value ~ .kpis").first.inner_text()
+    assert "suppressed (n < 5)" in three.page.locator("#worth ~ .kpis").first.inner_text()
     assert three.page.locator('figure[data-chart="roi_tornado"]').count() == 0
 
 
