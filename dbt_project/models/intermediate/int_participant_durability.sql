@@ -44,8 +44,8 @@ select
     follow_up.follow_up_score - outcomes.post_score as change_since_post,
     outcomes.reliably_improved as improved_at_post,
     coalesce(
-        (follow_up.follow_up_score - outcomes.pre_score)
-            / nullif(sqrt(2) * outcomes.sd_pre * sqrt(1 - outcomes.reliability), 0) > 1.96,
+        {{ safe_divide('follow_up.follow_up_score - outcomes.pre_score',
+                       'sqrt(2) * outcomes.sd_pre * sqrt(1 - outcomes.reliability)') }} > 1.96,
         false) as improved_at_follow_up
 from outcomes
 inner join follow_up

@@ -38,7 +38,7 @@ moves as (
     where replacement_cost is not null and has_comparison
     union all
     select
-        sponsor_id, 'impact_estimates', 'Participants'' impact estimates (95% range)',
+        sponsor_id, 'impact_estimates', 'Impact estimates of participants (95% range)',
         benefit_estimated - 1.96 * se_estimated, benefit_estimated + 1.96 * se_estimated,
         benefit_total - 1.96 * se_estimated, benefit_total + 1.96 * se_estimated,
         cost_fully_loaded, cost_fully_loaded,
