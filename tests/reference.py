@@ -629,6 +629,7 @@ class Comparison:
 
     def cohort_comparison(self, min_group_size: int = 5):
         result = {}
+        self._balance = {}
         for cid, c in self.cohorts.items():
             start = dt.date.fromisoformat(c["start_date"])
             if start > self.as_of:
@@ -667,6 +668,7 @@ class Comparison:
                 else:
                     variance = p_val * (1 - p_val) / n_p + comp_var
                 n_c = sum(len(comp_by[s]) for s in strata)
+                self._balance[(cid, outcome)] = {s: (n_ps, len(comp_by[s])) for s, n_ps in strata.items()}
                 diff = p_val - comp_value
                 half = 1.96 * math.sqrt(variance) if variance is not None else None
                 result[(cid, outcome)] = {
@@ -677,6 +679,26 @@ class Comparison:
                     "ci95_high": None if half is None else diff + half,
                     "suppressed": n_p < min_group_size or n_c < min_group_size}
         return result
+
+    def cohort_comparison_balance(self, min_group_size: int = 5):
+        """(cohort, outcome, dimension, value) -> counts and shares of the matched strata, one dimension at a time."""
+        self.cohort_comparison(min_group_size)
+        out = {}
+        for (cid, outcome), strata in self._balance.items():
+            for d, dimension in enumerate(("job_level", "department", "region")):
+                cells = defaultdict(lambda: [0, 0])
+                for stratum, (n_p, n_c) in strata.items():
+                    cells[stratum[d] or "(blank)"][0] += n_p
+                    cells[stratum[d] or "(blank)"][1] += n_c
+                total_p = sum(c[0] for c in cells.values())
+                total_c = sum(c[1] for c in cells.values())
+                for value, (n_p, n_c) in cells.items():
+                    out[(cid, outcome, dimension, value)] = {
+                        "sponsor_id": self.cohorts[cid]["sponsor_id"], "n_participants": n_p, "n_comparison": n_c,
+                        "pct_participants": 100 * n_p / total_p, "pct_comparison_unweighted": 100 * n_c / total_c,
+                        "pct_comparison_weighted": 100 * n_p / total_p,
+                        "suppressed": n_p < min_group_size or n_c < min_group_size}
+        return out
 
 
 class Value:

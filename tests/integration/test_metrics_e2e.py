@@ -98,3 +98,9 @@ def test_cohort_value_and_sponsor_value(refreshed, ref):
                                                                 if r["enrolled"] >= 5)
     compare({r["sponsor_id"]: r for r in query(refreshed.warehouse, "SELECT * FROM marts.sponsor_value")},
             value.sponsor_value())
+
+
+def test_cohort_comparison_balance(refreshed):
+    rows = {(r["cohort_id"], r["outcome"], r["dimension"], r["dimension_value"]): r
+            for r in query(refreshed.warehouse, "SELECT * FROM marts.cohort_comparison_balance")}
+    compare(rows, Comparison(refreshed.landing, refreshed.as_of).cohort_comparison_balance())
