@@ -9,7 +9,7 @@ from .data import comparison_balance, comparison_rows, has_employees, sponsor_du
 from .figures import RATER_LABEL, differences_with_intervals
 from .formatting import num
 from .methods import describe
-from .page import Chart, Page, table
+from .page import Chart, Page
 from .privacy import suppressed_label
 
 OUTCOME_LABEL = {"retention": "Stayed with the employer", "promotion": "Promoted", "rating": "Performance rating change"}
