@@ -138,3 +138,63 @@ def coach_utilisation(con) -> list[dict]:
 def days_to_first_session(con) -> list[int]:
     return [r[0] for r in con.execute("SELECT days_to_first_session FROM marts.participant_journey "
                                       "WHERE is_activated ORDER BY 1").fetchall()]
+
+
+def sponsor_durability(con, sponsor_id: str) -> list[dict]:
+    return rows(con, """SELECT d.cohort_name, u.* FROM marts.cohort_durability u
+                        JOIN marts.cohort_directory d USING (cohort_id)
+                        WHERE u.sponsor_id = ? ORDER BY d.start_date, u.cohort_id, u.competency, u.rater_type""",
+                [sponsor_id])
+
+
+def comparison_rows(con, sponsor_id: str | None = None) -> list[dict]:
+    where = "WHERE c.sponsor_id = ?" if sponsor_id else ""
+    return rows(con, f"""SELECT d.cohort_name, d.start_date, s.sponsor_name, c.* FROM marts.cohort_comparison c
+                         JOIN marts.cohort_directory d USING (cohort_id)
+                         LEFT JOIN (SELECT DISTINCT sponsor_id, sponsor_name FROM marts.sponsor_summary) s
+                           ON s.sponsor_id = c.sponsor_id
+                         {where} ORDER BY s.sponsor_name, d.start_date, c.cohort_id, c.outcome""",
+                [sponsor_id] if sponsor_id else None)
+
+
+def comparison_balance(con, sponsor_id: str) -> list[dict]:
+    return rows(con, """SELECT d.cohort_name, b.* FROM marts.cohort_comparison_balance b
+                        JOIN marts.cohort_directory d USING (cohort_id)
+                        WHERE b.sponsor_id = ? AND b.outcome = 'retention'
+                        ORDER BY d.start_date, b.cohort_id, b.dimension, b.dimension_value""", [sponsor_id])
+
+
+def has_employees(con) -> bool:
+    return con.execute("SELECT count(*) FROM staging.stg_landing__employees").fetchall()[0][0] > 0
+
+
+def unmatched_participants(con) -> list[dict]:
+    return rows(con, """SELECT p.full_name, p.email, d.cohort_name, l.unmatched_reason
+                        FROM intermediate.int_participant_employees l
+                        JOIN staging.stg_landing__participants p USING (participant_id)
+                        JOIN marts.cohort_directory d ON d.cohort_id = l.cohort_id
+                        WHERE l.employee_id IS NULL ORDER BY d.cohort_name, p.full_name""")
+
+
+def sponsor_value(con, sponsor_id: str) -> dict | None:
+    found = rows(con, "SELECT * FROM marts.sponsor_value WHERE sponsor_id = ?", [sponsor_id])
+    return found[0] if found else None
+
+
+def sponsor_value_sensitivity(con, sponsor_id: str) -> list[dict]:
+    return rows(con, "SELECT * FROM marts.sponsor_value_sensitivity WHERE sponsor_id = ? ORDER BY assumption",
+                [sponsor_id])
+
+
+def finance_value(con) -> list[dict]:
+    return rows(con, """SELECT s.sponsor_name, d.cohort_name, v.* FROM marts.cohort_value v
+                        JOIN marts.cohort_directory d USING (cohort_id)
+                        LEFT JOIN (SELECT DISTINCT sponsor_id, sponsor_name FROM marts.sponsor_summary) s
+                          ON s.sponsor_id = v.sponsor_id
+                        ORDER BY s.sponsor_name, d.start_date, v.cohort_id""")
+
+
+def finance_sponsor_value(con) -> list[dict]:
+    return rows(con, """SELECT s.sponsor_name, v.* FROM marts.sponsor_value v
+                        JOIN (SELECT DISTINCT sponsor_id, sponsor_name FROM marts.sponsor_summary) s USING (sponsor_id)
+                        ORDER BY s.sponsor_name""")

@@ -36,6 +36,10 @@ class Config:
     as_of: dt.date | None = None
     schedule_cron: str = "0 2 * * *"
     schedule_timezone: str = "UTC"
+    value_participant_hour_cost: float = 0.0
+    value_replacement_cost: float | None = None
+    value_estimate_discount: float = 0.0
+    value_window_days: int = 365
     source_file: Path | None = field(default=None, compare=False)
 
     def resolved_as_of(self) -> dt.date:
@@ -56,6 +60,10 @@ class Config:
             "default_reliability": self.default_reliability,
             "pseudonym_salt": self.pseudonym_salt,
             "freshness": dict(self.freshness),
+            "participant_hour_cost": self.value_participant_hour_cost,
+            "replacement_cost": self.value_replacement_cost,
+            "estimate_discount": self.value_estimate_discount,
+            "window_days": self.value_window_days,
         }
 
     def max_age_hours(self, source: str) -> float | None:
@@ -139,6 +147,32 @@ def _coerce(key: str, value, base: Path):
             fail("a number between 0 and 1 (below 1)")
         if not 0 <= number < 1:
             fail("a number between 0 and 1 (below 1)")
+        return number
+    if key in ("value_participant_hour_cost", "value_replacement_cost"):
+        if key == "value_replacement_cost" and not text:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            fail("an amount in the reporting currency, 0 or more" + (" (or empty: unset)" if "replacement" in key else ""))
+        if not number >= 0:
+            fail("an amount in the reporting currency, 0 or more")
+        return number
+    if key == "value_estimate_discount":
+        try:
+            number = float(text)
+        except ValueError:
+            fail("a fraction from 0 to 1 (below 1), e.g. 0.2 to take a fifth off every estimate")
+        if not 0 <= number < 1:
+            fail("a fraction from 0 to 1 (below 1), e.g. 0.2 to take a fifth off every estimate")
+        return number
+    if key == "value_window_days":
+        try:
+            number = int(text)
+        except ValueError:
+            fail("a whole number of days of at least 1")
+        if number < 1:
+            fail("a whole number of days of at least 1")
         return number
     if key == "pseudonym_salt":
         return str(value)

@@ -60,3 +60,17 @@ def test_committed_config_file_is_valid():
     root = Path(__file__).resolve().parents[2]
     cfg = load_config(root / "coachlens.toml", environ={})
     assert cfg.schedule_cron == "0 2 * * *" and cfg.min_group_size == 5
+
+
+def test_value_assumptions_reach_dbt_and_bad_values_name_the_key(tmp_path):
+    cfg = load_config(write(tmp_path, "[value]\nparticipant_hour_cost = 80\nestimate_discount = 0.2\n"), environ={})
+    assert cfg.dbt_vars()["participant_hour_cost"] == 80.0 and cfg.dbt_vars()["estimate_discount"] == 0.2
+    assert cfg.dbt_vars()["replacement_cost"] is None and cfg.dbt_vars()["window_days"] == 365
+    cfg = load_config(write(tmp_path, ""), environ={"COACHLENS_VALUE_REPLACEMENT_COST": "42000",
+                                                     "COACHLENS_VALUE_WINDOW_DAYS": "180"})
+    assert cfg.dbt_vars()["replacement_cost"] == 42000.0 and cfg.dbt_vars()["window_days"] == 180
+    for text, key in (("[value]\nestimate_discount = 1.5", "value_estimate_discount"),
+                      ("[value]\nwindow_days = 0", "value_window_days"),
+                      ('[value]\nreplacement_cost = "lots"', "value_replacement_cost")):
+        with pytest.raises(ConfigError, match=key):
+            load_config(write(tmp_path, text), environ={})
