@@ -790,9 +790,11 @@ class Value:
         cohorts = self.cohort_value(min_group_size)
         out = {}
         for sid in {c["sponsor_id"] for c in self.m.cohorts.values()}:
-            mine = [c for c in cohorts.values() if c["sponsor_id"] == sid]
+            reported = self.m.reported_cohorts(min_group_size)  # a suppressed cohort is in no sponsor total
+            mine = [c for c in cohorts.values() if c["sponsor_id"] == sid and c["cohort_id"] in reported]
             compared = [c for c in mine if c["has_comparison"] and not c["comparison_suppressed"]]
-            people = [pid for pid, p in self.m.participants.items() if self.m.cohorts[p["cohort_id"]]["sponsor_id"] == sid]
+            people = [pid for pid, p in self.m.participants.items() if p["cohort_id"] in reported
+                      and self.m.cohorts[p["cohort_id"]]["sponsor_id"] == sid]
             journey = self.m.journey()
             out[sid] = {"sponsor_id": sid, "cohorts_compared": len(compared), "has_comparison": bool(compared),
                         **self._figures(len(people), [b.get(pid) or 0.0 for pid in people],

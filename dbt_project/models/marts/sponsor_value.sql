@@ -1,9 +1,14 @@
--- One row per sponsor: cohort_value rolled up for the sponsor page (SPEC sections 5 and 7). Estimated
--- benefit over all the sponsor's enrolled participants (its standard error sqrt(n) * sd(b) over them, n >= 2);
+-- One row per sponsor: cohort_value rolled up for the sponsor page (SPEC sections 5 and 7) over the
+-- sponsor's reported cohorts (int_cohorts_reported: a suppressed cohort is in no sponsor total). Estimated
+-- benefit over the enrolled participants of those cohorts (its standard error sqrt(n) * sd(b) over them, n >= 2);
 -- retention benefit summed over the cohorts whose comparison is not suppressed (so no suppressed comparison
 -- can be worked out from the total), its standard error sqrt(sum of SE^2); costs summed.
 with sponsors as (
     select sponsor_id from {{ ref('stg_landing__sponsors') }}
+),
+
+reported as (
+    select * from {{ ref('int_cohorts_reported') }}
 ),
 
 impact as (
@@ -15,6 +20,7 @@ impact as (
         case when count(*) >= 2 then sqrt(count(*)) * stddev_samp(impact.benefit) end as se_estimated
     from {{ ref('int_participant_impact') }} as impact
     inner join {{ ref('stg_landing__cohorts') }} as cohorts on cohorts.cohort_id = impact.cohort_id
+    where impact.cohort_id in (select cohort_id from reported)
     group by cohorts.sponsor_id
 ),
 
@@ -29,11 +35,15 @@ cohort_rows as (
             as se_retention,
         sum(cost_programme) as cost_programme
     from {{ ref('cohort_value') }}
+    where cohort_id in (select cohort_id from reported)
     group by sponsor_id
 ),
 
 hours as (
-    select sponsor_id, sum(coaching_hours) as coaching_hours from {{ ref('cohort_engagement') }} group by sponsor_id
+    select sponsor_id, sum(coaching_hours) as coaching_hours
+    from {{ ref('cohort_engagement') }}
+    where cohort_id in (select cohort_id from reported)
+    group by sponsor_id
 ),
 
 inputs as (
