@@ -50,7 +50,8 @@ def build_sponsor_page(con, sponsor_id: str, sponsor_name: str, run: RunInfo, k:
                        status: tuple[str, str], nav, currency: str) -> Page:
     page = Page(title=f"Coaching programme report: {sponsor_name}",
                 subtitle=f"Prepared for {sponsor_name}. This report covers only your organisation's cohorts.",
-                as_of=run.as_of, refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=nav)
+                as_of=run.as_of, refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=nav,
+                refreshed_label="last refreshed successfully")
     s = suppressed_label(k)
     summary = sponsor_summary(con, sponsor_id)
     cohorts = sponsor_cohorts(con, sponsor_id)

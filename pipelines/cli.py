@@ -97,6 +97,7 @@ def run_refresh(quiet: bool = False) -> int:
         return 2
     dagster_home()
     from pipelines.definitions import defs
+    from pipelines.defs.alerts import CLI_TAG
     from pipelines.lib.workspace import RefreshLock, RefreshLocked, Workspace
 
     ws = Workspace(cfg.warehouse, cfg.site)
@@ -111,7 +112,7 @@ def run_refresh(quiet: bool = False) -> int:
     t0 = time.monotonic()
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
+            instance=instance, raise_on_error=False, tags={CLI_TAG: "cli"},
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
     elapsed = time.monotonic() - t0
     return _summarise(result, cfg, ws, elapsed)
@@ -120,25 +121,11 @@ def run_refresh(quiet: bool = False) -> int:
 def _summarise(result, cfg, ws, elapsed: float) -> int:
     import duckdb
 
-    from pipelines.lib.workspace import Workspace
+    from pipelines.lib.alerts import alert_on
+    from pipelines.lib.outcome import failed_files, read_outcome
 
-    ws = Workspace(ws.warehouse, ws.site, result.run_id[:8])
-    db = ws.warehouse if result.success else ws.work_warehouse
-    problems, stale = [], []
-    for event in result.all_events:
-        if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            data = event.event_specific_data
-            if not data.passed and data.check_name == "freshness":
-                stale.append(f"{data.asset_key.path[-1]}: {data.description}")
-            if not data.passed and data.severity.value == "ERROR":
-                problems.append(f"check {data.check_name} on {data.asset_key.to_user_string()} failed"
-                                f"{': ' + data.description if data.description else ''}")
-        if event.event_type_value == "STEP_FAILURE":
-            err = event.event_specific_data.error
-            while err is not None and err.cause is not None:
-                err = err.cause
-            message = err.message.strip().splitlines()[0] if err and err.message else "failed"
-            problems.append(f"step {event.step_key} failed: {message}")
+    db = ws.warehouse  # a failed run publishes its manifest and quarantine there too
+    files = []
     print()
     print(f"{'source':<18}{'files':>6}{'read':>12}{'loaded':>12}{'rejected':>10}  failed files")
     if db.exists():
@@ -147,11 +134,9 @@ def _summarise(result, cfg, ws, elapsed: float) -> int:
             rows = con.execute("""SELECT source, count(*) FILTER (WHERE status <> 'skipped'), sum(rows_read),
                                   sum(rows_loaded), sum(rows_rejected), count(*) FILTER (WHERE status = 'failed')
                                   FROM raw.file_manifest GROUP BY 1 ORDER BY 1""").fetchall()
-            for src, files, read, loaded, rejected, failed in rows:
-                print(f"{src:<18}{files:>6}{read:>12,}{loaded:>12,}{rejected:>10,}  {failed or ''}")
-            for path, message in con.execute(
-                    "SELECT path, message FROM raw.file_manifest WHERE status = 'failed' ORDER BY path").fetchall():
-                problems.append(f"file {path} failed: {message}")
+            for src, files_n, read, loaded, rejected, failed in rows:
+                print(f"{src:<18}{files_n:>6}{read:>12,}{loaded:>12,}{rejected:>10,}  {failed or ''}")
+            files = [] if result.success else failed_files(con)
             if con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchall()[0][0]:
                 print("rejected rows: quarantine.rejected_rows in the warehouse (coachlens validate lists them too)")
         except duckdb.Error:
@@ -159,23 +144,23 @@ def _summarise(result, cfg, ws, elapsed: float) -> int:
         finally:
             con.close()
     print()
+    outcome = read_outcome(result.run_id, result.all_events, files, success=result.success)
+    alert_on(outcome, cfg.alerts, str(cfg.warehouse), str(cfg.site), log=lambda m: print(m, file=sys.stderr))
     if result.success:
         pages = sorted(cfg.site.rglob("*.html"))
         print(f"refresh finished in {elapsed:.1f} s: {len(pages)} page(s) in {cfg.site}")
         print(f"  warehouse: {cfg.warehouse}")
-        if stale:
+        if outcome.stale:
             print("STALE sources (pages were published, marked stale):", file=sys.stderr)
-            for line in stale:
+            for line in outcome.stale:
                 print(f"  - {line}", file=sys.stderr)
             return 4
         return 0
-    print(f"refresh FAILED after {elapsed:.1f} s; the published warehouse and pages were left as they were.",
+    print(f"refresh FAILED after {elapsed:.1f} s; the last good marts and sponsor and finance pages were kept. "
+          f"This run's manifest, quarantine and operations page ({cfg.site / 'operations.html'}) were published.",
           file=sys.stderr)
-    seen = set()
-    for p in problems:
-        if p not in seen:
-            seen.add(p)
-            print(f"  - {p}", file=sys.stderr)
+    for p in outcome.problems or ["the run failed (see the Dagster logs)"]:
+        print(f"  - {p}", file=sys.stderr)
     return 1
 
 

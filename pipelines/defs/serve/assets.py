@@ -5,6 +5,7 @@ import dagster as dg
 from dashboards.site import build_site
 from pipelines.defs.resources import CoachlensResource
 from pipelines.lib.progress import progress
+from pipelines.lib.salt import require_secret_salt
 
 MART_DEPS = [dg.AssetKey(["marts", m]) for m in (
     "participant_journey", "cohort_engagement", "cohort_directory", "monthly_sessions", "data_quality",
@@ -28,6 +29,7 @@ def dashboard_pages(context: dg.AssetExecutionContext, coachlens: CoachlensResou
           description="Moves the new warehouse and site into place in one step each, so readers never see "
                       "half a refresh.")
 def published_refresh(context: dg.AssetExecutionContext, coachlens: CoachlensResource) -> dg.MaterializeResult:
+    require_secret_salt(coachlens.config().pseudonym_salt)
     ws = coachlens.workspace()
     ws.publish()
     progress(f"published {ws.warehouse} and {ws.site}")
