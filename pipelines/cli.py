@@ -180,6 +180,20 @@ def cmd_validate(args) -> int:
     return validate_paths([Path(p) for p in args.paths], cfg)
 
 
+# --- forget ----------------------------------------------------------------------
+
+def cmd_forget(args) -> int:
+    from pipelines.lib.erasure import forget
+    from pipelines.lib.workspace import RefreshLocked
+
+    _apply_overrides(args)
+    try:
+        return forget(load_config(), args.people)
+    except RefreshLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+
+
 # --- serve -----------------------------------------------------------------------
 
 def cmd_serve(args) -> int:
@@ -255,6 +269,13 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("paths", nargs="+")
     v.add_argument("--as-of", type=_date, dest="as_of")
     v.set_defaults(fn=cmd_validate)
+
+    f = sub.add_parser("forget", help="erase participants (by id or email) from the warehouse, the quarantine and "
+                                      "the pages, and keep them out of later refreshes")
+    f.add_argument("people", nargs="+", metavar="PERSON")
+    for flag in ("warehouse", "site"):
+        f.add_argument(f"--{flag}")
+    f.set_defaults(fn=cmd_forget)
 
     s = sub.add_parser("serve", help="Dagster webserver and daemon on localhost, with the nightly schedule")
     s.add_argument("--host", default="127.0.0.1")

@@ -13,6 +13,7 @@ import duckdb
 
 from pipelines.defs.resources import CoachlensResource
 from pipelines.lib.contracts import Contract, load_contracts
+from pipelines.lib.erasure import apply_erasures, erased_pseudonyms, record_erasures
 from pipelines.lib.loader import LoadSettings, load_source, prepare_warehouse
 from pipelines.lib.progress import progress
 
@@ -75,6 +76,7 @@ def landing_inventory(context: dg.AssetExecutionContext, coachlens: CoachlensRes
                      json.dumps({**cfg.dbt_vars(), "pseudonym_salt": "(hidden)"})])
         previous = _previous_loaded_at(ws.warehouse)
         _carry_audit_history(con, ws.warehouse)
+        record_erasures(con, cfg.warehouse)
         con.execute("CREATE OR REPLACE TABLE raw._previous_loaded_at (path VARCHAR, sha256 VARCHAR, loaded_at TIMESTAMPTZ)")
         if previous:
             con.executemany("INSERT INTO raw._previous_loaded_at VALUES (?, ?, ?)",
@@ -108,6 +110,7 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
             started = con.execute("SELECT started_at FROM raw.refresh_run").fetchall()[0][0]
             previous = {(p, s): t for p, s, t in con.execute("SELECT * FROM raw._previous_loaded_at").fetchall()}
             result = load_source(con, contract, cfg.landing, settings, started, previous, log=context.log.info)
+            apply_erasures(con, contract, result, cfg.pseudonym_salt, erased_pseudonyms(cfg.warehouse))
         totals = result.totals()
         progress(f"ingest {source:<17} {totals['rows_read']:>10,} read {totals['rows_loaded']:>10,} loaded "
                  f"{totals['rows_rejected']:>8,} rejected" + (f"  {totals['files_failed']} FILE(S) FAILED" if result.failed else ""))
