@@ -69,39 +69,46 @@ def page_text(path):
     return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", text)))
 
 
-@pytest.fixture
-def good_then_landing(refreshed, tmp_path):
-    """The published state after a good refresh (a copy of the session's), and a copy of its landing folder."""
-    out = tmp_path / "out"
+@pytest.fixture(scope="module")
+def failed(refreshed, tmp_path_factory):
+    """A good refresh (a copy of the session's), then one refresh with all eight bad files dropped in sessions/
+    (zz_<case>.<ext>) and a file with one rejected row. Returns the state before and after, and the command."""
+    tmp = tmp_path_factory.mktemp("failures")
+    out = tmp / "out"
     out.mkdir()
     shutil.copy(refreshed.warehouse, out / "warehouse.duckdb")
     shutil.copytree(refreshed.site, out / "site")
-    landing = tmp_path / "landing"
+    landing = tmp / "landing"
     shutil.copytree(refreshed.landing, landing)
-    return out, landing
+    before = {"pages": kept_pages(out / "site"), "marts": all_marts(out / "warehouse.duckdb"),
+              "run": query(out / "warehouse.duckdb", "SELECT run_id, started_at FROM raw.refresh_run")}
+    for name, file_name, content, _ in BAD_FILES:
+        (landing / "sessions" / file_name.replace("bad", name)).write_bytes(content)
+    (landing / "sessions" / "zz_rows.csv").write_text(REJECTED_ROW, encoding="utf-8")
+    proc = refresh(landing, out, check=False)
+    return out, before, proc
 
 
 @pytest.mark.parametrize("name, file_name, content, message", BAD_FILES, ids=[b[0] for b in BAD_FILES])
-def test_bad_file_publishes_its_failure_and_keeps_the_last_good_marts_and_pages(
-        good_then_landing, name, file_name, content, message):
-    out, landing = good_then_landing
-    pages_before = kept_pages(out / "site")
-    marts_before = all_marts(out / "warehouse.duckdb")
-    run_before = query(out / "warehouse.duckdb", "SELECT run_id, started_at FROM raw.refresh_run")
-    (landing / "sessions" / file_name).write_bytes(content)
-    (landing / "sessions" / "zz_rows.csv").write_text(REJECTED_ROW, encoding="utf-8")
-
-    proc = refresh(landing, out, check=False)
-
-    bad = f"sessions/{file_name}"
-    assert proc.returncode == 1, proc.stderr
+def test_each_bad_file_is_published_as_failed_with_what_to_fix(failed, name, file_name, content, message):
+    out, _, proc = failed
+    bad = f"sessions/{file_name.replace('bad', name)}"
     assert f"{bad}: {message}" in proc.stderr
+    [row] = query(out / "warehouse.duckdb", "SELECT rows_read, rows_loaded, status, message FROM raw.file_manifest "
+                                            "WHERE path = ?", [bad])
+    assert (row["rows_read"], row["rows_loaded"], row["status"]) == (0, 0, "failed")
+    assert row["message"].startswith(message)
+    ops = page_text(out / "site" / "operations.html")
+    top = ops.index("What to fix")
+    assert ops.index(f"{bad}: {message}", top) < ops.index("Files of this refresh")
+
+
+def test_a_failed_refresh_publishes_its_manifest_quarantine_and_operations_page_and_keeps_the_rest(failed):
+    out, before, proc = failed
+    assert proc.returncode == 1, proc.stderr
     warehouse = out / "warehouse.duckdb"
-    # the manifest published is this run's: the bad file failed with an actionable message, nothing loaded from it
-    failed = query(warehouse, "SELECT path, rows_read, rows_loaded, status, message FROM raw.file_manifest "
-                              "WHERE status = 'failed'")
-    assert [(f["path"], f["rows_read"], f["rows_loaded"], f["status"]) for f in failed] == [(bad, 0, 0, "failed")]
-    assert failed[0]["message"].startswith(message)
+    # the manifest published is this run's: exactly the eight bad files failed, the others were read
+    assert len(query(warehouse, "SELECT path FROM raw.file_manifest WHERE status = 'failed'")) == len(BAD_FILES)
     assert query(warehouse, "SELECT rows_read, rows_loaded, rows_rejected, status FROM raw.file_manifest "
                             "WHERE path = 'sessions/zz_rows.csv'") == [
         {"rows_read": 1, "rows_loaded": 0, "rows_rejected": 1, "status": "ok"}]
@@ -109,16 +116,14 @@ def test_bad_file_publishes_its_failure_and_keeps_the_last_good_marts_and_pages(
     rejected = query(warehouse, "SELECT row_number, raw_record FROM quarantine.rejected_rows "
                                 "WHERE file = 'sessions/zz_rows.csv'")
     assert [r["row_number"] for r in rejected] == [2] and "ZZ1" in rejected[0]["raw_record"]
-    # the operations page opens with the failure and what to fix
+    # the operations page opens with the failure
     ops = page_text(out / "site" / "operations.html")
-    assert "The last refresh FAILED" in ops
-    top = ops.index("What to fix")
-    assert ops.index(f"{bad}: {message}", top) < ops.index("Files of this refresh")
-    assert "sessions/zz_rows.csv" in ops
+    assert "The last refresh FAILED: 8 problem(s) to fix" in ops and "sessions/zz_rows.csv" in ops
+    assert ops.index("The last refresh FAILED") < ops.index("What to fix") < ops.index("Files of this refresh")
     # the last good marts, sponsor and finance pages (and the record of the good refresh) are untouched
-    assert kept_pages(out / "site") == pages_before
-    assert all_marts(warehouse) == marts_before
-    assert query(warehouse, "SELECT run_id, started_at FROM raw.refresh_run") == run_before
+    assert kept_pages(out / "site") == before["pages"]
+    assert all_marts(warehouse) == before["marts"]
+    assert query(warehouse, "SELECT run_id, started_at FROM raw.refresh_run") == before["run"]
     assert not [p.name for p in out.iterdir() if ".refresh-" in p.name]
 
 
