@@ -115,6 +115,15 @@ def rejections_by_file(con) -> list[dict]:
         FROM quarantine.rejected_rows GROUP BY file, reason_code ORDER BY rows_rejected DESC, file, reason_code""")
 
 
+def evidence_fingerprint(con) -> str | None:
+    """The fingerprint of this refresh's evidence record (evidence.json), if it has one."""
+    try:
+        row = con.execute("SELECT fingerprint FROM audit.evidence").fetchall()
+    except duckdb.Error:
+        return None
+    return row[0][0] if row else None
+
+
 def erasure_counts(con) -> tuple[int, str]:
     """People erased by `coachlens forget` (counts only) and when last; (0, "") when none."""
     try:

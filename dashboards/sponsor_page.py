@@ -1,7 +1,7 @@
 """The sponsor page: one sponsor's cohorts only, with every suppressed figure hidden."""
 from __future__ import annotations
 
-from .data import RunInfo, sponsor_cohorts, sponsor_monthly_sessions, sponsor_outcomes, sponsor_summary
+from .data import RunInfo, evidence_fingerprint, sponsor_cohorts, sponsor_monthly_sessions, sponsor_outcomes, sponsor_summary
 from .figures import (PUBLISHED, RATER_LABEL, bars, change_with_intervals, effect_sizes, empty, funnel,
                       grouped_bars, sessions_per_month)
 from .formatting import money, num, pct
@@ -37,6 +37,14 @@ OUTCOME_METHODS = [
     "enrolment) / enrolled; <b>cost per outcome</b> = spend / participants reliably improved on at least one "
     "competency. Money in the reporting currency.",
 ]
+
+
+def evidence_note(fp: str | None) -> list[str]:
+    if not fp:
+        return []
+    return [f"<b>Evidence</b>: this report was built from the refresh whose evidence record (input file hashes, "
+            f"settings, code version, check results, hashes of every table) has the fingerprint <code>{fp}</code>. "
+            "Ask your programme lead for that record to check it."]
 
 
 def privacy_note(k: int) -> str:
@@ -100,7 +108,7 @@ def build_sponsor_page(con, sponsor_id: str, sponsor_name: str, run: RunInfo, k:
     _outcomes(page, con, sponsor_id, k, hidden_total)
     _goals_and_costs(page, summary, k, hidden_total, currency)
     _cohort_table(page, cohorts, k, hidden_total)
-    page.methods = ENGAGEMENT_METHODS + OUTCOME_METHODS + [privacy_note(k)]
+    page.methods = ENGAGEMENT_METHODS + OUTCOME_METHODS + [privacy_note(k)] + evidence_note(evidence_fingerprint(con))
     return page
 
 

@@ -194,6 +194,15 @@ def cmd_forget(args) -> int:
         return 3
 
 
+# --- verify ----------------------------------------------------------------------
+
+def cmd_verify(args) -> int:
+    from pipelines.lib.verify import verify
+
+    _apply_overrides(args)
+    return verify(Path(args.site_dir), load_config(), Path(args.landing) if args.landing else None)
+
+
 # --- serve -----------------------------------------------------------------------
 
 def cmd_serve(args) -> int:
@@ -276,6 +285,13 @@ def build_parser() -> argparse.ArgumentParser:
     for flag in ("warehouse", "site"):
         f.add_argument(f"--{flag}")
     f.set_defaults(fn=cmd_forget)
+
+    w = sub.add_parser("verify", help="refresh the inputs of a published site's evidence record again and say "
+                                      "whether every mart is reproduced exactly")
+    w.add_argument("site_dir", metavar="SITE")
+    w.add_argument("--landing", help="where the inputs are now (default: the landing folder of the record)")
+    w.add_argument("--warehouse", help="the published warehouse (its copy is the starting point)")
+    w.set_defaults(fn=cmd_verify)
 
     s = sub.add_parser("serve", help="Dagster webserver and daemon on localhost, with the nightly schedule")
     s.add_argument("--host", default="127.0.0.1")

@@ -164,7 +164,8 @@ def send_alerts(alerts: tuple, text: str, payload: dict, environ=None) -> dict:
 
 def alert_on(outcome, alerts: tuple, warehouse: str = "", site: str = "", environ=None, log=print) -> dict:
     """Alert when the refresh failed or its data is stale; nothing when it is clean or nothing is configured."""
-    if outcome.status == "ok" or not alerts:
+    environ = os.environ if environ is None else environ
+    if outcome.status == "ok" or not alerts or environ.get("COACHLENS_ALERTS_OFF") == "1":
         return {}
     results = send_alerts(alerts, outcome.summary(warehouse, site),
                           {**outcome.as_json(), "warehouse": warehouse, "site": site}, environ)
