@@ -236,9 +236,29 @@ def _identify(con, person: str, salt: str) -> tuple[set[str], bool]:
     return {pseudonym(salt, v) for v in values}, bool(rows)
 
 
+def _rebuild_pages(con, ws, cfg) -> None:
+    """Every page again from the cleaned warehouse; the operations page of a failed last refresh stays one."""
+    from dashboards.failure_page import build_failure_index, build_failure_page
+    from dashboards.site import build_site
+    from pipelines.lib.outcome import Outcome
+
+    tables = {r[0] for r in con.execute(
+        "SELECT table_schema || '.' || table_name FROM information_schema.tables").fetchall()}
+    if any(t.startswith("marts.") for t in tables):
+        build_site(con, ws.work_site, cfg.min_group_size, log=lambda m: None, currency=cfg.reporting_currency,
+                   cron=cfg.schedule_cron, cron_tz=cfg.schedule_timezone)
+    if "audit.failed_refresh" in tables:
+        run_id, failed_at, as_of, problems, last_good = con.execute("SELECT * FROM audit.failed_refresh").fetchall()[0]
+        outcome = Outcome(run_id, False, json.loads(problems) if problems else ["(erased)"])
+        page = build_failure_page(con, outcome, as_of, failed_at, last_good)
+        (ws.work_site / "operations.html").write_text(page.render(), encoding="utf-8")
+        if not (ws.work_site / "index.html").exists():
+            (ws.work_site / "index.html").write_text(build_failure_index(outcome, as_of, failed_at).render(),
+                                                      encoding="utf-8")
+
+
 def forget(cfg, people: list[str], log=print) -> int:
     """Erase people from the published warehouse and pages now, and from every later refresh."""
-    from dashboards.site import build_site
     from pipelines.lib.contracts import load_contracts
     from pipelines.lib.salt import installation_salt
     from pipelines.lib.workspace import RefreshLock, Workspace
@@ -281,14 +301,7 @@ def forget(cfg, people: list[str], log=print) -> int:
             _append_log(ws.warehouse, entry)
             record_erasures(con, ws.warehouse)
             con.execute("CHECKPOINT")
-            has_marts = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_schema = 'marts'"
-                                    ).fetchall()[0][0] > 0
-            if has_marts:
-                build_site(con, ws.work_site, cfg.min_group_size, log=lambda m: None, currency=cfg.reporting_currency,
-                           cron=cfg.schedule_cron, cron_tz=cfg.schedule_timezone)
-            elif ws.site.exists():
-                shutil.rmtree(ws.work_site)
-                shutil.copytree(ws.site, ws.work_site)
+            _rebuild_pages(con, ws, cfg)
         finally:
             con.close()
         if ws.warehouse.exists():

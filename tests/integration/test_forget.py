@@ -150,3 +150,20 @@ def test_the_next_refresh_from_the_same_files_keeps_them_out(programme):
         assert key(salt, "P2") in keys and key(salt, "P1") not in keys
     finally:
         con.close()
+
+
+def test_forget_after_a_failed_first_run_blanks_the_quarantine_and_keeps_the_failure_page(tmp_path):
+    landing = write_landing(tmp_path / "landing", {"participants": PARTICIPANTS, "sessions": SESSIONS})
+    (landing / "sessions" / "zz_bad.csv").write_text("session_id,participant\nS1,P1\n", encoding="utf-8")
+    out = tmp_path / "out"
+    assert refresh(landing, out, as_of=AS_OF, check=False, **NO_SALT).returncode == 1
+    salt = (out / "warehouse.duckdb.salt").read_text(encoding="utf-8").strip()
+    tokens = {"id": "P1", "email": "p1@x.org", "name": "Ada Lovelace", "pseudonym": key(salt, "P1")}
+    assert any(t.startswith("quarantine.rejected_rows") for t in warehouse_traces(out / "warehouse.duckdb", tokens))
+    proc = run_cli(["forget", "P1", "--warehouse", str(out / "warehouse.duckdb"), "--site", str(out / "site")],
+                   out, **NO_SALT)
+    assert "'P1' is not in the warehouse" in proc.stdout  # a failed first run has no participants table
+    assert warehouse_traces(out / "warehouse.duckdb", tokens) == []
+    assert site_traces(out / "site", tokens) == []
+    ops = (out / "site" / "operations.html").read_text(encoding="utf-8")
+    assert "The last refresh FAILED" in ops and "sessions/zz_bad.csv" in ops
