@@ -115,6 +115,24 @@ def rejections_by_file(con) -> list[dict]:
         FROM quarantine.rejected_rows GROUP BY file, reason_code ORDER BY rows_rejected DESC, file, reason_code""")
 
 
+def evidence_fingerprint(con) -> str | None:
+    """The fingerprint of this refresh's evidence record (evidence.json), if it has one."""
+    try:
+        row = con.execute("SELECT fingerprint FROM audit.evidence").fetchall()
+    except duckdb.Error:
+        return None
+    return row[0][0] if row else None
+
+
+def erasure_counts(con) -> tuple[int, str]:
+    """People erased by `coachlens forget` (counts only) and when last; (0, "") when none."""
+    try:
+        people, last = con.execute("SELECT coalesce(sum(people), 0), max(erased_at) FROM audit.erasures").fetchall()[0]
+    except duckdb.Error:
+        return 0, ""
+    return int(people), (last.strftime("%Y-%m-%d %H:%M UTC") if last else "")
+
+
 def failed_files(con) -> list[dict]:
     return rows(con, "SELECT path, message FROM raw.file_manifest WHERE status = 'failed' ORDER BY path")
 

@@ -1,7 +1,7 @@
 """The sponsor page: one sponsor's cohorts only, with every suppressed figure hidden."""
 from __future__ import annotations
 
-from .data import RunInfo, sponsor_cohorts, sponsor_monthly_sessions, sponsor_outcomes, sponsor_summary
+from .data import RunInfo, evidence_fingerprint, sponsor_cohorts, sponsor_monthly_sessions, sponsor_outcomes, sponsor_summary
 from .figures import (PUBLISHED, RATER_LABEL, bars, change_with_intervals, effect_sizes, empty, funnel,
                       grouped_bars, sessions_per_month)
 from .formatting import money, num, pct
@@ -43,6 +43,14 @@ OUTCOME_METHODS = [
 ]
 
 
+def evidence_note(fp: str | None) -> list[str]:
+    if not fp:
+        return []
+    return [f"<b>Evidence</b>: this report was built from the refresh whose evidence record (input file hashes, "
+            f"settings, code version, check results, hashes of every table) has the fingerprint <code>{fp}</code>. "
+            "Ask your programme lead for that record to check it."]
+
+
 def privacy_note(k: int) -> str:
     return (f"<b>Privacy</b>: any figure about a group of fewer than {k} people is shown as "
             f"&ldquo;suppressed (n &lt; {k})&rdquo;. The sponsor totals on this page count only the cohorts "
@@ -56,7 +64,8 @@ def build_sponsor_page(con, sponsor_id: str, sponsor_name: str, run: RunInfo, k:
                        status: tuple[str, str], nav, currency: str) -> Page:
     page = Page(title=f"Coaching programme report: {sponsor_name}",
                 subtitle=f"Prepared for {sponsor_name}. This report covers only your organisation's cohorts.",
-                as_of=run.as_of, refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=nav)
+                as_of=run.as_of, refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=nav,
+                refreshed_label="last refreshed successfully")
     s = suppressed_label(k)
     summary = sponsor_summary(con, sponsor_id)
     cohorts = sponsor_cohorts(con, sponsor_id)
@@ -109,7 +118,8 @@ def build_sponsor_page(con, sponsor_id: str, sponsor_name: str, run: RunInfo, k:
     _goals_and_costs(page, summary, k, hidden_total, currency)
     value_section(page, con, sponsor_id, k, hidden_total, currency, run.settings.get("window_days", 365))
     _cohort_table(page, cohorts, k, hidden_total, run.as_of)
-    page.methods = ENGAGEMENT_METHODS + OUTCOME_METHODS + hr_methods() + value_methods() + [privacy_note(k)]
+    page.methods = (ENGAGEMENT_METHODS + OUTCOME_METHODS + hr_methods() + value_methods() + [privacy_note(k)]
+                    + evidence_note(evidence_fingerprint(con)))
     return page
 
 

@@ -40,6 +40,7 @@ class Config:
     value_replacement_cost: float | None = None
     value_estimate_discount: float = 0.0
     value_window_days: int = 365
+    alerts: tuple = ()  # [alerts]: (key, value) pairs checked by pipelines.lib.alerts
     source_file: Path | None = field(default=None, compare=False)
 
     def resolved_as_of(self) -> dt.date:
@@ -199,7 +200,7 @@ def _coerce(key: str, value, base: Path):
     raise ConfigError(f"unknown config key '{key}'; allowed keys: {', '.join(KEYS)}")
 
 
-KEYS = [f.name for f in fields(Config) if f.name not in ("source_file", "freshness")]
+KEYS = [f.name for f in fields(Config) if f.name not in ("source_file", "freshness", "alerts")]
 
 
 def _freshness(table: dict, environ, base: dict) -> tuple:
@@ -216,6 +217,17 @@ def _freshness(table: dict, environ, base: dict) -> tuple:
     return tuple(sorted(out.items()))
 
 
+def _alerts(table, environ) -> tuple:
+    from .alerts import AlertConfigError, parse_alerts
+
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError("config key 'alerts': expected a table ([alerts])")
+    try:
+        return parse_alerts(table or {}, environ)
+    except AlertConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
 def load_config(path: Path | None = None, overrides: dict | None = None, environ=None) -> Config:
     """Read the TOML file (default: ./coachlens.toml, else the project's), then env, then overrides."""
     environ = os.environ if environ is None else environ
@@ -224,6 +236,7 @@ def load_config(path: Path | None = None, overrides: dict | None = None, environ
         candidates = [Path(env_path)] if env_path else [Path.cwd() / CONFIG_FILE, PROJECT_ROOT / CONFIG_FILE]
         path = next((p for p in candidates if p.exists()), None)
     values: dict = {}
+    alerts_table = None
     base = Path.cwd()
     if path is not None:
         path = Path(path)
@@ -237,10 +250,12 @@ def load_config(path: Path | None = None, overrides: dict | None = None, environ
             if not isinstance(freshness_table, dict):
                 raise ConfigError("config key 'freshness': expected a table of source = hours")
             values["freshness"] = _freshness(freshness_table, {}, {})
+        alerts_table = data.pop("alerts", None)
         for key, value in _flatten(data).items():
             values[key] = _coerce(key, value, base)
     if any(k.startswith("COACHLENS_FRESHNESS_") for k in environ):
         values["freshness"] = _freshness({}, environ, dict(values.get("freshness", Config.freshness)))
+    values["alerts"] = _alerts(alerts_table, environ)
     for key in KEYS:
         env_key = f"COACHLENS_{key.upper()}"
         if env_key in environ:

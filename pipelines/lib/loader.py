@@ -20,6 +20,7 @@ from .carry_over import file_sha256
 from .exports import ExportContext, open_export
 from .exports.merge import merge_booked_and_attended
 from .fast_csv import plain_csv_layout
+from .file_messages import missing_columns_message
 from .readers import TABLE_EXTENSIONS, FileError, duplicated_columns, open_table
 from .row_rules import RULES
 
@@ -250,17 +251,34 @@ def build_lookups(con: duckdb.DuckDBPyConnection, settings: LoadSettings) -> Non
             GROUP BY email HAVING count(*) = 1""")
 
 
-def _key_text(contract: Contract, prefix: str = "t.") -> list[str]:
+def _key_text(contract: Contract, prefix: str = "t.", column: str = "_v_") -> list[str]:
     out = []
     for name in contract.natural_key:
         c = contract.column(name)
-        v = f"{prefix}{q('_v_' + name)}"
+        v = f"{prefix}{q(column + name)}"
         if c.type == "currency":
             v = f"upper({v})"
         elif c.type == "enum":
             v = f"lower({v})"
         out.append(f"coalesce({v}, '')")
     return out
+
+
+def _row_key_sql(contract: Contract, header: list[str]) -> tuple[list[str], str]:
+    """The natural key of every row, ragged ones included (SPEC 4: a duplicate key rejects every copy): a ragged
+    row's key is read from its fields by the header's positions of the key columns. Returns the `_k_<key>` columns
+    and a partition term that keeps apart the ragged rows too short to hold the key."""
+    cols, positions = [], []
+    for name in contract.natural_key:
+        value = f"f.{q(name)}" if name in header else "NULL::VARCHAR"
+        if name in header:
+            positions.append(header.index(name))
+            value = (f"CASE WHEN f._malformed IS NULL THEN {value} "
+                     f"ELSE json_extract_string(f._malformed, '$.fields[{header.index(name)}]') END")
+        cols.append(f"nullif(trim({value}), '') AS {q('_k_' + name)}")
+    short = (f"CASE WHEN f._malformed IS NOT NULL AND coalesce(json_array_length(f._malformed, '$.fields'), 0) "
+             f"<= {max(positions)} THEN f._seq END" if positions else "NULL")
+    return cols, short
 
 
 def raw_record_sql(header: list[str], original: list[str]) -> str:
@@ -278,7 +296,8 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str]) -> 
         texts.append(f"nullif(trim({src}), '') AS {q('_v_' + c.name)}")
     extras = [h for h in header if h not in contract.column_names]
     extra_json = ("json_object(" + ", ".join(f"{lit(h)}, f.{q(h)}" for h in extras) + ")") if extras else "NULL"
-    key_cols = _key_text(contract)
+    key_cols = _key_text(contract, column="_k_")
+    row_key_cols, ragged_short = _row_key_sql(contract, header)
     joins, ref_cols = _reference_joins(contract, present)
 
     typed_cols, problem_items, problem_conditions = [], [], []
@@ -316,11 +335,13 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str]) -> 
         SELECT f._row, f._seq, f._malformed, f._nfields, f._reject_code, f._reject_col, f._reject_reason,
                f._member_of, f._count_only,
                (f._malformed IS NULL AND f._reject_code IS NULL AND f._member_of IS NULL
-                AND f._count_only IS NOT TRUE) AS _checkable, {', '.join(texts)},
+                AND f._count_only IS NOT TRUE) AS _checkable, {', '.join(texts)}, {', '.join(row_key_cols)},
+               CASE WHEN f._reject_code IS NOT NULL OR f._member_of IS NOT NULL OR f._count_only IS TRUE
+                    THEN f._seq ELSE {ragged_short} END AS _k_alone,
                {extra_json} AS _extra_json
         FROM _file f
     ), t2 AS (
-        SELECT t.*, count(*) OVER (PARTITION BY t._checkable, {', '.join(key_cols)}) AS _key_count FROM t
+        SELECT t.*, count(*) OVER (PARTITION BY t._k_alone, {', '.join(key_cols)}) AS _key_count FROM t
     ), r AS (
         SELECT t.*, {', '.join(ref_cols)} FROM t2 t {' '.join(joins)}
     ), x AS (
@@ -438,9 +459,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
             if dups:
                 raise FileError(f"column {', '.join(dups)} appears more than once in the header: keep one")
             if missing:
-                found = ", ".join(table_file.original_header[:20])
-                raise FileError(f"missing required column{'s' if len(missing) > 1 else ''} "
-                                f"{', '.join(missing)} (the header has: {found})")
+                raise FileError(missing_columns_message(missing, table_file.original_header))
             lines = None
             if table_file.adapter:
                 fr.message = "; ".join(filter(None, [f"read as a {table_file.adapter} export", table_file.note]))

@@ -14,6 +14,7 @@ import duckdb
 from pipelines.defs.resources import CoachlensResource
 from pipelines.lib.carry_over import carry_over, fingerprints, record_fingerprint, source_fingerprint
 from pipelines.lib.contracts import Contract, load_contracts
+from pipelines.lib.erasure import apply_erasures, erased_pseudonyms, record_erasures
 from pipelines.lib.loader import FileResult, LoadSettings, SourceResult, load_source, prepare_warehouse
 from pipelines.lib.progress import progress
 
@@ -75,6 +76,7 @@ def landing_inventory(context: dg.AssetExecutionContext, coachlens: CoachlensRes
                     [context.run_id, started, cfg.resolved_as_of(), str(cfg.landing),
                      json.dumps({**cfg.dbt_vars(), "pseudonym_salt": "(hidden)"})])
         _carry_audit_history(con, ws.warehouse)
+        record_erasures(con, cfg.warehouse)
     folders = sorted(p.name for p in cfg.landing.iterdir() if p.is_dir())
     return dg.MaterializeResult(metadata={"landing": str(cfg.landing), "as_of": str(cfg.resolved_as_of()),
                                           "source_folders": ", ".join(folders) or "(none)"})
@@ -102,9 +104,10 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
                                 timezone=cfg.timezone)
         with coachlens.connect() as con:
             started = con.execute("SELECT started_at FROM raw.refresh_run").fetchall()[0][0]
+            erased = erased_pseudonyms(cfg.warehouse)
             fingerprint = source_fingerprint(
                 contract, cfg.landing, {"as_of": settings.as_of, "reporting_currency": settings.reporting_currency,
-                                        "timezone": settings.timezone}, fingerprints(con))
+                                        "timezone": settings.timezone, "erased": sorted(erased)}, fingerprints(con))
             carried = None if coachlens.full_refresh else \
                 carry_over(con, coachlens.workspace().warehouse, source, fingerprint)
             if carried is not None:
@@ -112,6 +115,7 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
             else:
                 previous = _previous_loaded_at(coachlens.workspace().warehouse)
                 result = load_source(con, contract, cfg.landing, settings, started, previous, log=context.log.info)
+                apply_erasures(con, contract, result, cfg.pseudonym_salt, erased)
             record_fingerprint(con, source, None if result.failed else fingerprint)
         totals = result.totals()
         progress(f"ingest {source:<17} {totals['rows_read']:>10,} read {totals['rows_loaded']:>10,} loaded "
