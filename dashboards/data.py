@@ -64,9 +64,9 @@ def sponsor_cohorts(con, sponsor_id: str) -> pl.DataFrame:
 
 def sponsor_monthly_sessions(con, sponsor_id: str) -> pl.DataFrame:
     return frame(con, """
-        SELECT month, sum(sessions_completed)::INTEGER AS completed, sum(sessions_no_show)::INTEGER AS no_show,
-               sum(sessions_late_cancelled)::INTEGER AS late_cancelled, sum(coaching_hours) AS coaching_hours
-        FROM marts.monthly_sessions WHERE sponsor_id = ? GROUP BY month ORDER BY month""", [sponsor_id])
+        SELECT month, sessions_completed AS completed, sessions_no_show AS no_show,
+               sessions_late_cancelled AS late_cancelled, coaching_hours
+        FROM marts.sponsor_monthly_sessions WHERE sponsor_id = ? ORDER BY month""", [sponsor_id])
 
 
 def sponsor_outcomes(con, sponsor_id: str) -> list[dict]:
@@ -115,6 +115,24 @@ def rejections_by_file(con) -> list[dict]:
         FROM quarantine.rejected_rows GROUP BY file, reason_code ORDER BY rows_rejected DESC, file, reason_code""")
 
 
+def evidence_fingerprint(con) -> str | None:
+    """The fingerprint of this refresh's evidence record (evidence.json), if it has one."""
+    try:
+        row = con.execute("SELECT fingerprint FROM audit.evidence").fetchall()
+    except duckdb.Error:
+        return None
+    return row[0][0] if row else None
+
+
+def erasure_counts(con) -> tuple[int, str]:
+    """People erased by `coachlens forget` (counts only) and when last; (0, "") when none."""
+    try:
+        people, last = con.execute("SELECT coalesce(sum(people), 0), max(erased_at) FROM audit.erasures").fetchall()[0]
+    except duckdb.Error:
+        return 0, ""
+    return int(people), (last.strftime("%Y-%m-%d %H:%M UTC") if last else "")
+
+
 def failed_files(con) -> list[dict]:
     return rows(con, "SELECT path, message FROM raw.file_manifest WHERE status = 'failed' ORDER BY path")
 
@@ -138,3 +156,63 @@ def coach_utilisation(con) -> list[dict]:
 def days_to_first_session(con) -> list[int]:
     return [r[0] for r in con.execute("SELECT days_to_first_session FROM marts.participant_journey "
                                       "WHERE is_activated ORDER BY 1").fetchall()]
+
+
+def sponsor_durability(con, sponsor_id: str) -> list[dict]:
+    return rows(con, """SELECT d.cohort_name, u.* FROM marts.cohort_durability u
+                        JOIN marts.cohort_directory d USING (cohort_id)
+                        WHERE u.sponsor_id = ? ORDER BY d.start_date, u.cohort_id, u.competency, u.rater_type""",
+                [sponsor_id])
+
+
+def comparison_rows(con, sponsor_id: str | None = None) -> list[dict]:
+    where = "WHERE c.sponsor_id = ?" if sponsor_id else ""
+    return rows(con, f"""SELECT d.cohort_name, d.start_date, s.sponsor_name, c.* FROM marts.cohort_comparison c
+                         JOIN marts.cohort_directory d USING (cohort_id)
+                         LEFT JOIN (SELECT DISTINCT sponsor_id, sponsor_name FROM marts.sponsor_summary) s
+                           ON s.sponsor_id = c.sponsor_id
+                         {where} ORDER BY s.sponsor_name, d.start_date, c.cohort_id, c.outcome""",
+                [sponsor_id] if sponsor_id else None)
+
+
+def comparison_balance(con, sponsor_id: str) -> list[dict]:
+    return rows(con, """SELECT d.cohort_name, b.* FROM marts.cohort_comparison_balance b
+                        JOIN marts.cohort_directory d USING (cohort_id)
+                        WHERE b.sponsor_id = ? AND b.outcome = 'retention'
+                        ORDER BY d.start_date, b.cohort_id, b.dimension, b.dimension_value""", [sponsor_id])
+
+
+def has_employees(con) -> bool:
+    return con.execute("SELECT count(*) FROM staging.stg_landing__employees").fetchall()[0][0] > 0
+
+
+def unmatched_participants(con) -> list[dict]:
+    return rows(con, """SELECT p.full_name, p.email, d.cohort_name, l.unmatched_reason
+                        FROM intermediate.int_participant_employees l
+                        JOIN staging.stg_landing__participants p USING (participant_id)
+                        JOIN marts.cohort_directory d ON d.cohort_id = l.cohort_id
+                        WHERE l.employee_id IS NULL ORDER BY d.cohort_name, p.full_name""")
+
+
+def sponsor_value(con, sponsor_id: str) -> dict | None:
+    found = rows(con, "SELECT * FROM marts.sponsor_value WHERE sponsor_id = ?", [sponsor_id])
+    return found[0] if found else None
+
+
+def sponsor_value_sensitivity(con, sponsor_id: str) -> list[dict]:
+    return rows(con, "SELECT * FROM marts.sponsor_value_sensitivity WHERE sponsor_id = ? ORDER BY assumption",
+                [sponsor_id])
+
+
+def finance_value(con) -> list[dict]:
+    return rows(con, """SELECT s.sponsor_name, d.cohort_name, v.* FROM marts.cohort_value v
+                        JOIN marts.cohort_directory d USING (cohort_id)
+                        LEFT JOIN (SELECT DISTINCT sponsor_id, sponsor_name FROM marts.sponsor_summary) s
+                          ON s.sponsor_id = v.sponsor_id
+                        ORDER BY s.sponsor_name, d.start_date, v.cohort_id""")
+
+
+def finance_sponsor_value(con) -> list[dict]:
+    return rows(con, """SELECT s.sponsor_name, v.* FROM marts.sponsor_value v
+                        JOIN (SELECT DISTINCT sponsor_id, sponsor_name FROM marts.sponsor_summary) s USING (sponsor_id)
+                        ORDER BY s.sponsor_name""")

@@ -47,10 +47,17 @@ def sessions_per_month(months: list, completed: list[int], no_show: list[int], l
 def grouped_bars(categories: list[str], series: dict[str, list], title: str, x_title: str, y_title: str,
                  percent: bool = False) -> go.Figure:
     fig = go.Figure()
+    horizontal = max((len(str(c)) for c in categories), default=0) > 12  # long names: no rotated, overlapping text
     for i, (name, values) in enumerate(series.items()):
-        fig.add_bar(x=[label(c) for c in categories], y=values, name=label(name),
-                    marker_color=OKABE_ITO[i % len(OKABE_ITO)])
+        cats = [label(c) for c in categories]
+        fig.add_bar(x=values if horizontal else cats, y=cats if horizontal else values, name=label(name),
+                    orientation="h" if horizontal else "v", marker_color=OKABE_ITO[i % len(OKABE_ITO)])
     fig.update_layout(barmode="group")
+    if horizontal:
+        fig.update_yaxes(autorange="reversed", automargin=True)
+        if percent:
+            fig.update_xaxes(tickformat=".0%")
+        return _layout(fig, title, y_title, x_title, height=max(320, 22 * len(categories) * len(series) + 160))
     if percent:
         fig.update_yaxes(tickformat=".0%")
     return _layout(fig, title, x_title, y_title)
@@ -147,3 +154,46 @@ def stacked_by(months: list, series: dict[str, list], title: str, x_title: str, 
 def histogram(values: list, title: str, x_title: str, y_title: str) -> go.Figure:
     fig = go.Figure(go.Histogram(x=values, marker_color=BLUE, xbins={"size": 7}))
     return _layout(fig, title, x_title, y_title)
+
+
+def differences_with_intervals(labels: list[str], diffs: list[float], lows: list[float], highs: list[float],
+                               title: str, x_title: str, percent: bool = False) -> go.Figure:
+    """One marker per row (e.g. cohort and outcome) with its 95% interval, and the line of no difference."""
+    scale = 100 if percent else 1
+    fig = go.Figure(go.Scatter(
+        x=[d * scale for d in diffs], y=[label(x) for x in labels], mode="markers",
+        marker={"color": BLUE, "size": 11}, name="Participants minus comparison",
+        error_x={"type": "data", "symmetric": False, "array": [(h - d) * scale for h, d in zip(highs, diffs)],
+                 "arrayminus": [(d - lo) * scale for d, lo in zip(diffs, lows)]},
+        hovertemplate="%{y}: %{x:.2f}<extra></extra>"))
+    fig.add_vline(x=0, line_color=GREY, line_dash="dot")
+    return _layout(fig, title, x_title, "", height=max(300, 45 * len(labels) + 140))
+
+
+def tornado(labels: list[str], at_low: list[float], at_high: list[float], central: float, title: str) -> go.Figure:
+    """How ROI (%) moves when each assumption moves: one bar per assumption from its low to its high end."""
+    order = sorted(range(len(labels)), key=lambda i: abs(at_high[i] - at_low[i]))
+    fig = go.Figure()
+    fig.add_bar(y=[label(labels[i]) for i in order], x=[at_low[i] - central for i in order], base=central,
+                orientation="h", name="Assumption at its low value", marker_color=VERMILION,
+                hovertemplate="%{y}: ROI %{x:.0f}%<extra>low value</extra>")
+    fig.add_bar(y=[label(labels[i]) for i in order], x=[at_high[i] - central for i in order], base=central,
+                orientation="h", name="Assumption at its high value", marker_color=BLUE,
+                hovertemplate="%{y}: ROI %{x:.0f}%<extra>high value</extra>")
+    fig.add_vline(x=central, line_color=GREY, line_dash="dot")
+    fig.update_layout(barmode="overlay")
+    return _layout(fig, title, "ROI (%) with the assumption moved, the others as configured", "",
+                   height=max(300, 60 * len(labels) + 160))
+
+
+def value_bars(benefits: dict[str, float], costs: dict[str, float], title: str, currency: str) -> go.Figure:
+    """Benefit and fully loaded cost, each stacked by its parts."""
+    fig = go.Figure()
+    for i, (name, amount) in enumerate(benefits.items()):
+        fig.add_bar(x=[amount], y=["Benefit (estimate)"], orientation="h", name=label(name),
+                    marker_color=OKABE_ITO[(i + 2) % len(OKABE_ITO)])
+    for i, (name, amount) in enumerate(costs.items()):
+        fig.add_bar(x=[amount], y=["Fully loaded cost"], orientation="h", name=label(name),
+                    marker_color=OKABE_ITO[(i + 5) % len(OKABE_ITO)])
+    fig.update_layout(barmode="relative")
+    return _layout(fig, title, f"Amount ({currency})", "", height=300)

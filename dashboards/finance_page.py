@@ -4,7 +4,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .data import RunInfo, finance_cohorts, fx_notes, monthly_spend
+from .data import (RunInfo, comparison_rows, finance_cohorts, finance_sponsor_value, finance_value, fx_notes,
+                   has_employees, monthly_spend)
+from .value_section import methods as value_methods
+from .hr_sections import OUTCOME_LABEL, SUPPLY_EMPLOYEES, _diff, _value
+from .hr_sections import methods as hr_methods
+from .privacy import suppressed_label
 from .figures import bars, grouped_bars, stacked_by
 from .formatting import money, num
 from .page import Chart, Page, kpi, table
@@ -109,5 +114,75 @@ def build_finance_page(con, run: RunInfo, status, nav, currency: str) -> Page:
     page.add_html(table(["Currency", "Rates", "First valid from", "Latest valid from", f"Latest rate to {currency}"],
                         [[n["currency"], n["rates"], str(n["first_valid_from"]), str(n["latest_valid_from"]),
                           f"{n['latest_rate']:.4f}"] for n in notes], numeric={1, 4}))
-    page.methods = METHODS
+    k = int(run.settings.get("min_group_size", 5))
+    _comparison(page, con, k)
+    _roi(page, con, k, currency)
+    page.methods = METHODS + hr_methods()[1:] + value_methods()
     return page
+
+
+def _comparison(page: Page, con, k: int = 5) -> None:
+    """cohort_comparison per cohort; figures of suppressed rows (fewer than k participants or colleagues) hidden."""
+    page.add_html("<h2>Compared with similar colleagues (association, not proof of cause)</h2>")
+    if not has_employees(con):
+        page.add_html(SUPPLY_EMPLOYEES)
+        return
+    rows = comparison_rows(con)
+    s = suppressed_label(k)
+    header = ["Sponsor", "Cohort", "Outcome", "Participants (n)", "Comparison (n)", "Unmatched (n)", "Participants",
+              "Comparison", "Difference", "95% interval"]
+    out, csv_rows = [], []
+    for r in rows:
+        base = [r["sponsor_name"], r["cohort_name"], OUTCOME_LABEL.get(r["outcome"], r["outcome"])]
+        if r["suppressed"]:
+            out.append(base + [s] * 7)
+            csv_rows.append(base + [s] * 8)
+            continue
+        interval = ("n/a" if r["ci95_low"] is None
+                    else f"{_diff(r['outcome'], r['ci95_low'])} to {_diff(r['outcome'], r['ci95_high'])}")
+        out.append(base + [num(r["n_participants"]), num(r["n_comparison"]), num(r["n_unmatched"]),
+                           _value(r["outcome"], r["participant_value"]), _value(r["outcome"], r["comparison_value"]),
+                           _diff(r["outcome"], r["difference"]), interval])
+        csv_rows.append(base + [r["n_participants"], r["n_comparison"], r["n_unmatched"], r["participant_value"],
+                                r["comparison_value"], r["difference"], r["ci95_low"], r["ci95_high"]])
+    page.add_table("comparison_by_cohort", "Participants against similar colleagues, per cohort", header, out,
+                   ["sponsor", "cohort", "outcome", "n_participants", "n_comparison", "n_unmatched",
+                    "participant_value", "comparison_value", "difference", "ci95_low", "ci95_high"], csv_rows,
+                   numeric={3, 4, 5})
+
+
+
+def _roi(page: Page, con, k: int, currency: str) -> None:
+    """ROI per sponsor and cohort (estimates). A retention benefit resting on a suppressed comparison (fewer than
+    k participants or colleagues) is not shown, nor any total that contains it."""
+    s = suppressed_label(k)
+    page.add_html("<h2>Return on investment (estimates)</h2>")
+    header = ["Sponsor", "Cohort", "Estimates (n)", "Benefit: estimates", "Benefit: retention", "Benefit total",
+              "Programme cost", "Participants' time", "Fully loaded cost", "ROI", "ROI range"]
+    csv_header = ["sponsor", "cohort", "n_estimates", "benefit_estimated", "benefit_retention", "benefit_total",
+                  "cost_programme", "cost_participant_time", "cost_fully_loaded", "roi_pct", "roi_pct_low",
+                  "roi_pct_high"]
+    out, csv_rows = [], []
+    rows = [dict(r, cohort_name="(all cohorts)") for r in finance_sponsor_value(con)] + finance_value(con)
+    for r in rows:
+        hide = bool(r.get("comparison_suppressed")) and r["replacement_cost"] is not None
+        m = lambda x: s if hide else money(x, currency)
+        roi_range = ("n/a" if r["roi_pct_low"] is None else f"{r['roi_pct_low']:.0f}% to {r['roi_pct_high']:.0f}%")
+        out.append([r["sponsor_name"], r["cohort_name"], num(r["n_estimates"]), money(r["benefit_estimated"], currency),
+                    m(r["benefit_retention"]), m(r["benefit_total"]), money(r["cost_programme"], currency),
+                    money(r["cost_participant_time"], currency), money(r["cost_fully_loaded"], currency),
+                    s if hide else ("n/a" if r["roi_pct"] is None else f"{r['roi_pct']:.0f}%"),
+                    s if hide else roi_range])
+        csv_rows.append([r["sponsor_name"], r["cohort_name"], r["n_estimates"], r["benefit_estimated"]]
+                        + ([s] * 2 if hide else [r["benefit_retention"], r["benefit_total"]])
+                        + [r["cost_programme"], r["cost_participant_time"], r["cost_fully_loaded"]]
+                        + ([s] * 3 if hide else [r["roi_pct"], r["roi_pct_low"], r["roi_pct_high"]]))
+    if rows:
+        v = rows[0]
+        page.add_html(f"<p>Assumptions: estimate discount {100 * v['estimate_discount']:.0f}%, participant hour cost "
+                      f"{money(v['participant_hour_cost'], currency)}, replacement cost "
+                      f"{'not set' if v['replacement_cost'] is None else money(v['replacement_cost'], currency)} "
+                      "(coachlens.toml [value]). Benefits are participants' own estimates and, with a replacement cost, "
+                      "avoided resignations against similar colleagues (an association, not proof of cause).</p>")
+    page.add_table("value_by_cohort", "Benefit, fully loaded cost and ROI per sponsor and cohort", header, out,
+                   csv_header, csv_rows, numeric=set(range(2, 11)))

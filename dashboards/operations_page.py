@@ -5,7 +5,8 @@ from __future__ import annotations
 import json
 import time
 
-from .data import (RunInfo, coach_utilisation, data_quality, days_to_first_session, failed_files,
+from .data import (unmatched_participants, RunInfo, coach_utilisation, data_quality, days_to_first_session,
+                   erasure_counts, failed_files,
                    rejections_by_file, stalled_participants)
 from .figures import bars, histogram
 from .formatting import num, pct
@@ -36,12 +37,14 @@ def build_operations_page(con, run: RunInfo, status, nav, cron: str, cron_tz: st
                 as_of=run.as_of, refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=nav)
     quality = data_quality(con)
     stalled = stalled_participants(con)
+    erased = erasure_counts(con)
     page.add_html('<div class="kpis">' + "".join([
         kpi("Last refresh", run.refreshed_at, f"as of {run.as_of}"),
         kpi("Next scheduled refresh", next_refresh(cron, cron_tz)),
         kpi("Rows rejected", num(run.rows_rejected), f"of {run.rows_read:,} read"),
         kpi("Stale sources", num(len(run.stale_sources)), ", ".join(run.stale_sources)),
         kpi("Stalled participants", num(len(stalled))),
+        kpi("People erased", num(erased[0]), f"last erasure {erased[1]}" if erased[0] else "coachlens forget"),
     ]) + "</div>")
 
     page.add_html("<h2>Sources</h2>")
@@ -83,6 +86,14 @@ def build_operations_page(con, run: RunInfo, status, nav, cron: str, cron_tz: st
                           str(p["last_session_on"] or "none"), p["sessions_completed"], p["planned_sessions"]]
                          for p in stalled[:200]], numeric={6, 7})
                   + (f"<p>and {len(stalled) - 200} more.</p>" if len(stalled) > 200 else ""))
+
+    unmatched = unmatched_participants(con)
+    page.add_html(f"<h2>Participants no employee matches ({len(unmatched)})</h2>"
+                  "<p>These participants are left out of the comparison with similar colleagues: no row of "
+                  "<code>employees</code> has their email, or several do. Correct the email in either file.</p>")
+    page.add_html(table(["Name", "Email", "Cohort", "Why"],
+                        [[p["full_name"], p["email"], p["cohort_name"], p["unmatched_reason"]] for p in unmatched[:200]])
+                  + (f"<p>and {len(unmatched) - 200} more.</p>" if len(unmatched) > 200 else ""))
 
     util = coach_utilisation(con)
     months = sorted({u["month"] for u in util})

@@ -69,6 +69,7 @@ class Page:
     body: list[str] = field(default_factory=list)   # HTML fragments in order
     methods: list[str] = field(default_factory=list)
     nav: list[tuple[str, str]] = field(default_factory=list)
+    refreshed_label: str = "last refreshed"
 
     def add_html(self, fragment: str) -> None:
         self.body.append(fragment)
@@ -106,7 +107,7 @@ class Page:
 <script>{get_plotlyjs()}</script>
 </head><body>
 <header><nav>{nav}</nav><h1>{esc(self.title)}</h1><p class="meta">{esc(self.subtitle)}</p>
-<p class="meta">Data as of <strong>{esc(self.as_of)}</strong> &middot; last refreshed {esc(self.refreshed_at)}</p></header>
+<p class="meta">Data as of <strong>{esc(self.as_of)}</strong> &middot; {esc(self.refreshed_label)} {esc(self.refreshed_at)}</p></header>
 <main>
 <div class="banner {esc(self.status)}" role="status">{esc(self.status_text)}</div>
 {''.join(self.body)}

@@ -1,10 +1,14 @@
 """The sponsor page: one sponsor's cohorts only, with every suppressed figure hidden."""
 from __future__ import annotations
 
-from .data import RunInfo, sponsor_cohorts, sponsor_monthly_sessions, sponsor_outcomes, sponsor_summary
+from .data import RunInfo, evidence_fingerprint, sponsor_cohorts, sponsor_monthly_sessions, sponsor_outcomes, sponsor_summary
 from .figures import (PUBLISHED, RATER_LABEL, bars, change_with_intervals, effect_sizes, empty, funnel,
                       grouped_bars, sessions_per_month)
 from .formatting import money, num, pct
+from .hr_sections import comparison_section, durability_section
+from .hr_sections import methods as hr_methods
+from .value_section import answer_first, value_section
+from .value_section import methods as value_methods
 from .page import Chart, Page, kpi, table
 from .privacy import complementary_suppression, suppressed_label
 
@@ -39,10 +43,20 @@ OUTCOME_METHODS = [
 ]
 
 
+def evidence_note(fp: str | None) -> list[str]:
+    if not fp:
+        return []
+    return [f"<b>Evidence</b>: this report was built from the refresh whose evidence record (input file hashes, "
+            f"settings, code version, check results, hashes of every table) has the fingerprint <code>{fp}</code>. "
+            "Ask your programme lead for that record to check it."]
+
+
 def privacy_note(k: int) -> str:
     return (f"<b>Privacy</b>: any figure about a group of fewer than {k} people is shown as "
-            f"&ldquo;suppressed (n &lt; {k})&rdquo;; when one cohort is suppressed and a total is shown, "
-            "the next smallest cohort is suppressed too. No participant is named on this page, and no free text "
+            f"&ldquo;suppressed (n &lt; {k})&rdquo;. The sponsor totals on this page count only the cohorts "
+            "that are shown, so a suppressed cohort cannot be worked out by subtracting the cohorts shown from a "
+            "total, on this page or on an earlier one; and when one cohort is suppressed, the next smallest is "
+            "suppressed too. No participant is named on this page, and no free text "
             "from coaching (goals, comments, notes) appears.")
 
 
@@ -50,12 +64,14 @@ def build_sponsor_page(con, sponsor_id: str, sponsor_name: str, run: RunInfo, k:
                        status: tuple[str, str], nav, currency: str) -> Page:
     page = Page(title=f"Coaching programme report: {sponsor_name}",
                 subtitle=f"Prepared for {sponsor_name}. This report covers only your organisation's cohorts.",
-                as_of=run.as_of, refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=nav)
+                as_of=run.as_of, refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=nav,
+                refreshed_label="last refreshed successfully")
     s = suppressed_label(k)
     summary = sponsor_summary(con, sponsor_id)
     cohorts = sponsor_cohorts(con, sponsor_id)
     hidden_total = summary["suppressed"]
 
+    answer_first(page, con, sponsor_id, summary, k, hidden_total, currency)
     page.add_html("<h2>At a glance</h2>")
     if hidden_total:
         page.add_html(f'<div class="kpis">{kpi("Enrolled", s, suppressed=True)}</div>'
@@ -64,9 +80,9 @@ def build_sponsor_page(con, sponsor_id: str, sponsor_name: str, run: RunInfo, k:
         nps_hidden = summary["nps_responses"] < k
         page.add_html('<div class="kpis">' + "".join([
             kpi("Enrolled", num(summary["enrolled"]), f"in {summary['cohorts']} cohort(s)"),
-            kpi("Activation rate", pct(summary["activation_rate"]), f"{summary['activated']:,} had a first session"),
+            kpi("Activation rate", pct(summary["activation_rate"]), f"{summary['activated']:,} of {summary['enrolled']:,} had a first session"),
             kpi("Attendance rate", pct(summary["attendance_rate"]), "of sessions that were due"),
-            kpi("Completion rate", pct(summary["completion_rate"]), f"{summary['completed']:,} completed"),
+            kpi("Completion rate", pct(summary["completion_rate"]), f"{summary['completed']:,} of {summary['enrolled']:,} completed"),
             kpi("Coaching hours", num(summary["coaching_hours"]), f"{summary['sessions_completed']:,} sessions"),
             kpi("Net Promoter Score", s if nps_hidden else num(summary["nps"]),
                 "" if nps_hidden else f"from {summary['nps_responses']:,} participants", suppressed=nps_hidden),
@@ -97,9 +113,13 @@ def build_sponsor_page(con, sponsor_id: str, sponsor_name: str, run: RunInfo, k:
             [[str(r[0]), r[1], r[2], r[3], round(r[4], 6)] for r in monthly.iter_rows()]))
 
     _outcomes(page, con, sponsor_id, k, hidden_total)
+    durability_section(page, con, sponsor_id, k, hidden_total)
+    comparison_section(page, con, sponsor_id, k, hidden_total)
     _goals_and_costs(page, summary, k, hidden_total, currency)
-    _cohort_table(page, cohorts, k, hidden_total)
-    page.methods = ENGAGEMENT_METHODS + OUTCOME_METHODS + [privacy_note(k)]
+    value_section(page, con, sponsor_id, k, hidden_total, currency, run.settings.get("window_days", 365))
+    _cohort_table(page, cohorts, k, hidden_total, run.as_of)
+    page.methods = (ENGAGEMENT_METHODS + OUTCOME_METHODS + hr_methods() + value_methods() + [privacy_note(k)]
+                    + evidence_note(evidence_fingerprint(con)))
     return page
 
 
@@ -120,7 +140,7 @@ def _outcomes(page: Page, con, sponsor_id: str, k: int, hidden_total: bool) -> N
         interval = ("n/a" if r["ci95_low"] is None else f"{r['ci95_low']:+.2f} to {r['ci95_high']:+.2f}")
         table_rows.append([r["competency"], who, num(r["n_paired"]), num(r["mean_pre"], 2), num(r["mean_post"], 2),
                            f"{r['mean_change']:+.2f}", interval, num(r["hedges_g"], 2),
-                           f"{num(r['pct_reliably_improved'], 0)}% ({r['n_reliably_improved']})",
+                           f"{num(r['pct_reliably_improved'], 0)}% ({r['n_reliably_improved']} of {r['n_paired']})",
                            pct(r["response_rate_post"])])
         csv_rows.append([r["competency"], r["rater_type"], r["n_paired"], r["mean_pre"], r["mean_post"],
                          r["mean_change"], r["ci95_low"], r["ci95_high"], r["hedges_g"], r["n_reliably_improved"],
@@ -175,7 +195,7 @@ def _goals_and_costs(page: Page, summary: dict, k: int, hidden_total: bool, curr
     ]) + "</div>")
 
 
-def _cohort_table(page: Page, cohorts, k: int, hidden_total: bool) -> None:
+def _cohort_table(page: Page, cohorts, k: int, hidden_total: bool, as_of: str) -> None:
     if not cohorts.height:
         return
     s = suppressed_label(k)
@@ -193,8 +213,9 @@ def _cohort_table(page: Page, cohorts, k: int, hidden_total: bool) -> None:
             continue
         nps = s if r["nps_suppressed"] else num(r["nps"])
         gas = s if r["goals_suppressed"] or r["mean_gas_tscore"] is None else num(r["mean_gas_tscore"], 1)
+        running = str(r["end_date"]) > as_of  # a cohort still running shows "in progress", not a low completion rate
         rows.append(base + [num(r["enrolled"]), pct(r["activation_rate"]), pct(r["attendance_rate"]),
-                            pct(r["completion_rate"]), num(r["coaching_hours"]), nps, gas])
+                            "in progress" if running else pct(r["completion_rate"]), num(r["coaching_hours"]), nps, gas])
         csv_rows.append(base + [r["enrolled"], r["activation_rate"], r["attendance_rate"], r["completion_rate"],
                                 r["coaching_hours"], s if r["nps_suppressed"] else r["nps"],
                                 s if r["goals_suppressed"] else r["mean_gas_tscore"]])

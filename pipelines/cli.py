@@ -85,7 +85,7 @@ def cmd_generate(args) -> int:
 
 # --- refresh ---------------------------------------------------------------------
 
-def run_refresh(quiet: bool = False) -> int:
+def run_refresh(quiet: bool = False, full: bool = False) -> int:
     """Run the refresh job in this process (the same job the schedule runs) and print a summary."""
     import dagster as dg
 
@@ -97,6 +97,7 @@ def run_refresh(quiet: bool = False) -> int:
         return 2
     dagster_home()
     from pipelines.definitions import defs
+    from pipelines.defs.alerts import CLI_TAG
     from pipelines.lib.workspace import RefreshLock, RefreshLocked, Workspace
 
     ws = Workspace(cfg.warehouse, cfg.site)
@@ -111,8 +112,9 @@ def run_refresh(quiet: bool = False) -> int:
     t0 = time.monotonic()
     with dg.DagsterInstance.get() as instance:
         result = job.execute_in_process(
-            instance=instance, raise_on_error=False,
-            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}}})
+            instance=instance, raise_on_error=False, tags={CLI_TAG: "cli"},
+            run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}},
+                        "resources": {"coachlens": {"config": {"full_refresh": full}}}})
     elapsed = time.monotonic() - t0
     return _summarise(result, cfg, ws, elapsed)
 
@@ -120,25 +122,11 @@ def run_refresh(quiet: bool = False) -> int:
 def _summarise(result, cfg, ws, elapsed: float) -> int:
     import duckdb
 
-    from pipelines.lib.workspace import Workspace
+    from pipelines.lib.alerts import alert_on
+    from pipelines.lib.outcome import failed_files, read_outcome
 
-    ws = Workspace(ws.warehouse, ws.site, result.run_id[:8])
-    db = ws.warehouse if result.success else ws.work_warehouse
-    problems, stale = [], []
-    for event in result.all_events:
-        if event.event_type_value == "ASSET_CHECK_EVALUATION":
-            data = event.event_specific_data
-            if not data.passed and data.check_name == "freshness":
-                stale.append(f"{data.asset_key.path[-1]}: {data.description}")
-            if not data.passed and data.severity.value == "ERROR":
-                problems.append(f"check {data.check_name} on {data.asset_key.to_user_string()} failed"
-                                f"{': ' + data.description if data.description else ''}")
-        if event.event_type_value == "STEP_FAILURE":
-            err = event.event_specific_data.error
-            while err is not None and err.cause is not None:
-                err = err.cause
-            message = err.message.strip().splitlines()[0] if err and err.message else "failed"
-            problems.append(f"step {event.step_key} failed: {message}")
+    db = ws.warehouse  # a failed run publishes its manifest and quarantine there too
+    files = []
     print()
     print(f"{'source':<18}{'files':>6}{'read':>12}{'loaded':>12}{'rejected':>10}  failed files")
     if db.exists():
@@ -147,11 +135,9 @@ def _summarise(result, cfg, ws, elapsed: float) -> int:
             rows = con.execute("""SELECT source, count(*) FILTER (WHERE status <> 'skipped'), sum(rows_read),
                                   sum(rows_loaded), sum(rows_rejected), count(*) FILTER (WHERE status = 'failed')
                                   FROM raw.file_manifest GROUP BY 1 ORDER BY 1""").fetchall()
-            for src, files, read, loaded, rejected, failed in rows:
-                print(f"{src:<18}{files:>6}{read:>12,}{loaded:>12,}{rejected:>10,}  {failed or ''}")
-            for path, message in con.execute(
-                    "SELECT path, message FROM raw.file_manifest WHERE status = 'failed' ORDER BY path").fetchall():
-                problems.append(f"file {path} failed: {message}")
+            for src, files_n, read, loaded, rejected, failed in rows:
+                print(f"{src:<18}{files_n:>6}{read:>12,}{loaded:>12,}{rejected:>10,}  {failed or ''}")
+            files = [] if result.success else failed_files(con)
             if con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchall()[0][0]:
                 print("rejected rows: quarantine.rejected_rows in the warehouse (coachlens validate lists them too)")
         except duckdb.Error:
@@ -159,30 +145,30 @@ def _summarise(result, cfg, ws, elapsed: float) -> int:
         finally:
             con.close()
     print()
+    outcome = read_outcome(result.run_id, result.all_events, files, success=result.success)
+    alert_on(outcome, cfg.alerts, str(cfg.warehouse), str(cfg.site), log=lambda m: print(m, file=sys.stderr))
     if result.success:
         pages = sorted(cfg.site.rglob("*.html"))
         print(f"refresh finished in {elapsed:.1f} s: {len(pages)} page(s) in {cfg.site}")
         print(f"  warehouse: {cfg.warehouse}")
-        if stale:
+        if outcome.stale:
             print("STALE sources (pages were published, marked stale):", file=sys.stderr)
-            for line in stale:
+            for line in outcome.stale:
                 print(f"  - {line}", file=sys.stderr)
             return 4
         return 0
-    print(f"refresh FAILED after {elapsed:.1f} s; the published warehouse and pages were left as they were.",
+    print(f"refresh FAILED after {elapsed:.1f} s; the last good marts and sponsor and finance pages were kept. "
+          f"This run's manifest, quarantine and operations page ({cfg.site / 'operations.html'}) were published.",
           file=sys.stderr)
-    seen = set()
-    for p in problems:
-        if p not in seen:
-            seen.add(p)
-            print(f"  - {p}", file=sys.stderr)
+    for p in outcome.problems or ["the run failed (see the Dagster logs)"]:
+        print(f"  - {p}", file=sys.stderr)
     return 1
 
 
 def cmd_refresh(args) -> int:
     _apply_overrides(args)
     load_config()
-    return run_refresh(quiet=args.quiet)
+    return run_refresh(quiet=args.quiet, full=args.full)
 
 
 # --- validate --------------------------------------------------------------------
@@ -193,6 +179,29 @@ def cmd_validate(args) -> int:
     _apply_overrides(args)
     cfg = load_config()
     return validate_paths([Path(p) for p in args.paths], cfg)
+
+
+# --- forget ----------------------------------------------------------------------
+
+def cmd_forget(args) -> int:
+    from pipelines.lib.erasure import forget
+    from pipelines.lib.workspace import RefreshLocked
+
+    _apply_overrides(args)
+    try:
+        return forget(load_config(), args.people)
+    except RefreshLocked as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 3
+
+
+# --- verify ----------------------------------------------------------------------
+
+def cmd_verify(args) -> int:
+    from pipelines.lib.verify import verify
+
+    _apply_overrides(args)
+    return verify(Path(args.site_dir), load_config(), Path(args.landing) if args.landing else None)
 
 
 # --- serve -----------------------------------------------------------------------
@@ -248,6 +257,24 @@ def cmd_demo(args) -> int:
     return rc
 
 
+# --- map -------------------------------------------------------------------------
+
+def cmd_map(args) -> int:
+    from pipelines.lib.exports.starter import write_starter
+    from pipelines.lib.readers import FileError
+
+    cfg = load_config()
+    try:
+        detected, target = write_starter(Path(args.file), Path(args.landing or cfg.landing), args.source, args.out)
+    except (FileError, OSError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    print(f"{args.file}: a {detected.label} export; it feeds {detected.tool.feeds}")
+    todo = "item ids, wave, rater_type" if detected.tool.family == "survey" else "timezone, date_order, coach if needed"
+    print(f"wrote the starter mapping {target}: complete it ({todo}), then refresh")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="coachlens", description="Coaching programme analytics and impact reports.")
     sub = parser.add_subparsers(dest="command", required=True)
@@ -264,6 +291,9 @@ def build_parser() -> argparse.ArgumentParser:
         r.add_argument(f"--{flag}")
     r.add_argument("--as-of", type=_date, dest="as_of")
     r.add_argument("--quiet", action="store_true", help="no progress lines, only the summary")
+    r.add_argument("--full", action="store_true",
+                   help="read every file again (by default a source whose files, settings and references are "
+                        "unchanged since the published refresh is carried over)")
     r.set_defaults(fn=cmd_refresh)
 
     v = sub.add_parser("validate", help="check files or a landing folder against the contracts; load nothing")
@@ -271,10 +301,31 @@ def build_parser() -> argparse.ArgumentParser:
     v.add_argument("--as-of", type=_date, dest="as_of")
     v.set_defaults(fn=cmd_validate)
 
+    f = sub.add_parser("forget", help="erase participants (by id or email) from the warehouse, the quarantine and "
+                                      "the pages, and keep them out of later refreshes")
+    f.add_argument("people", nargs="+", metavar="PERSON")
+    for flag in ("warehouse", "site"):
+        f.add_argument(f"--{flag}")
+    f.set_defaults(fn=cmd_forget)
+
+    w = sub.add_parser("verify", help="refresh the inputs of a published site's evidence record again and say "
+                                      "whether every mart is reproduced exactly")
+    w.add_argument("site_dir", metavar="SITE")
+    w.add_argument("--landing", help="where the inputs are now (default: the landing folder of the record)")
+    w.add_argument("--warehouse", help="the published warehouse (its copy is the starting point)")
+    w.set_defaults(fn=cmd_verify)
+
     s = sub.add_parser("serve", help="Dagster webserver and daemon on localhost, with the nightly schedule")
     s.add_argument("--host", default="127.0.0.1")
     s.add_argument("--port", type=int, default=3000)
     s.set_defaults(fn=cmd_serve)
+
+    m = sub.add_parser("map", help="say which tool wrote an export and write a starter mapping file for it")
+    m.add_argument("file")
+    m.add_argument("--source", help="the landing source the export feeds (checked against the export)")
+    m.add_argument("--landing", help="the landing folder (default: coachlens.toml)")
+    m.add_argument("--out", help="where to write the mapping (default: <landing>/mappings/<file name>.yml)")
+    m.set_defaults(fn=cmd_map)
 
     d = sub.add_parser("demo", help="generate data/landing, refresh, print where the pages are")
     d.add_argument("--participants", type=_positive_int, default=2000)

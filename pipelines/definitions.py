@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dagster as dg
 
+from pipelines.defs.alerts import alert_sensors
 from pipelines.defs.ingest.assets import landing_inventory, raw_assets
 from pipelines.defs.quality.checks import contract_checks
 from pipelines.defs.resources import CoachlensResource
@@ -19,6 +20,7 @@ def build_definitions() -> dg.Definitions:
         asset_checks=contract_checks,
         jobs=[refresh_job],
         schedules=[nightly_schedule(cfg)],
+        sensors=alert_sensors,
         resources={"coachlens": CoachlensResource(), "dbt": dbt_resource},
     )
 

@@ -14,6 +14,9 @@ ROOT = Path(__file__).resolve().parents[1]
 COACHLENS = str(Path(sys.executable).with_name("coachlens"))
 AS_OF = dt.date(2026, 6, 30)
 ARTIFACTS = ROOT / "test-artifacts"
+# value assumptions of the shared refreshed programme, so the value marts are exercised with every term
+VALUE = {"participant_hour_cost": 75.0, "replacement_cost": 30000.0, "estimate_discount": 0.2}
+VALUE_ENV = {f"COACHLENS_VALUE_{k.upper()}": v for k, v in VALUE.items()}
 
 
 @dataclass
@@ -57,7 +60,7 @@ def generated(tmp_path_factory) -> Path:
 @pytest.fixture(scope="session")
 def refreshed(generated, tmp_path_factory) -> Refreshed:
     out = tmp_path_factory.mktemp("refreshed")
-    proc = refresh(generated, out)
+    proc = refresh(generated, out, **VALUE_ENV)
     return Refreshed(generated, out / "warehouse.duckdb", out / "site", AS_OF, proc.stdout)
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
+import math
 import statistics
 from collections import defaultdict
 from pathlib import Path
@@ -292,12 +293,85 @@ class Metrics(Programme):
             groups[(self.participants[pid]["cohort_id"], comp, rater)].append(o)
         return {(cid, comp, rater): {"cohort_id": cid, "sponsor_id": self.cohorts[cid]["sponsor_id"],
                                      "competency": comp, "rater_type": rater,
-                                     **self._outcome_stats(rows, min_group_size)}
+                                     **self._outcome_stats(rows, min_group_size), **self._itt(rows)}
                 for (cid, comp, rater), rows in groups.items()}
+
+    def reported_cohorts(self, min_group_size: int = 5) -> set:
+        """Cohorts a sponsor page reports: at least min_group_size participant rows."""
+        enrolled = defaultdict(int)
+        for p in self.participants.values():
+            enrolled[p["cohort_id"]] += 1
+        return {c for c in self.cohorts if enrolled[c] >= min_group_size}
+
+    @staticmethod
+    def _itt(rows):
+        """Intention to treat: every participant with a pre score, no post score counting as no change."""
+        started = [o for o in rows if o["pre"] is not None]
+        changes = [(o["post"] - o["pre"]) if o["post"] is not None else 0.0 for o in started]
+        improved = [o for o in started if o["post"] is not None and o["rci"] is not None and o["rci"] > 1.96]
+        n = len(started)
+        return {"n_with_pre": n, "itt_mean_change": sum(changes) / n if n else None,
+                "pct_reliably_improved_itt": 100 * len(improved) / n if n else None}
+
+    # durability
+    def follow_up_scores(self):
+        """(pid, competency, rater) -> follow-up score: self the latest response, observers the mean."""
+        by = defaultdict(list)
+        for (rid, comp), a in self.competency_scores().items():
+            if a["wave"] == "follow_up":
+                by[(a["pid"], comp, a["rater"])].append(a)
+        out = {}
+        for key, rows in by.items():
+            if key[2] == "self":
+                out[key] = sorted(rows, key=lambda a: (a["at"], a["rid"]))[-1]["score"]
+            else:
+                out[key] = statistics.fmean(a["score"] for a in rows)
+        return out
+
+    def cohort_durability(self, min_group_size: int = 5):
+        from scipy import stats as st
+        follow_up = self.follow_up_scores()
+        r = self.reliability()
+        pre_by = defaultdict(list)
+        for (pid, comp, rater), (pre, post) in self.participant_scores().items():
+            if pre is not None:
+                pre_by[(comp, rater)].append(pre)
+        groups = defaultdict(list)
+        for key, (pre, post) in self.participant_scores().items():
+            if post is None or key not in follow_up:
+                continue
+            pid, comp, rater = key
+            fu = follow_up[key]
+            sd = statistics.stdev(pre_by[(comp, rater)]) if len(pre_by[(comp, rater)]) >= 2 else 0.0
+            s_diff = math.sqrt(2) * sd * math.sqrt(1 - r.get(comp, self.default_r))
+            improved_post = pre is not None and s_diff > 0 and (post - pre) / s_diff > 1.96
+            improved_fu = pre is not None and s_diff > 0 and (fu - pre) / s_diff > 1.96
+            groups[(self.participants[pid]["cohort_id"], comp, rater)].append((post, fu, improved_post, improved_fu))
+        out = {}
+        for (cid, comp, rater), rows in groups.items():
+            n = len(rows)
+            diffs = [fu - post for post, fu, _, _ in rows]
+            mean = statistics.fmean(diffs)
+            sd = statistics.stdev(diffs) if n > 1 else None
+            half = st.t.ppf(0.975, n - 1) * sd / math.sqrt(n) if n > 1 else None
+            sustained = sum(1 for *_, ip, ifu in rows if ip and ifu)
+            faded = sum(1 for *_, ip, ifu in rows if ip and not ifu)
+            out[(cid, comp, rater)] = {
+                "cohort_id": cid, "sponsor_id": self.cohorts[cid]["sponsor_id"], "competency": comp,
+                "rater_type": rater, "n_followed": n, "mean_post": statistics.fmean(p for p, *_ in rows),
+                "mean_follow_up": statistics.fmean(f for _, f, *_ in rows), "mean_change_since_post": mean,
+                "sd_change": sd, "ci95_low": None if half is None else mean - half,
+                "ci95_high": None if half is None else mean + half, "n_sustained": sustained, "n_faded": faded,
+                "pct_sustained": 100 * sustained / (sustained + faded) if sustained + faded else None,
+                "suppressed": n < min_group_size}
+        return out
 
     def sponsor_outcomes(self, min_group_size: int = 5):
         groups = defaultdict(list)
+        reported = self.reported_cohorts(min_group_size)
         for (pid, comp, rater), o in self.participant_outcomes().items():
+            if self.participants[pid]["cohort_id"] not in reported:
+                continue
             sponsor = self.cohorts[self.participants[pid]["cohort_id"]]["sponsor_id"]
             groups[(sponsor, comp, rater)].append(o)
         return {key: {"sponsor_id": key[0], "competency": key[1], "rater_type": key[2],
@@ -308,29 +382,34 @@ class Metrics(Programme):
         goals = self.cohort_goals(min_group_size)
         satisfaction = self.cohort_satisfaction(min_group_size)
         costs = self.cohort_costs()
+        reported = self.reported_cohorts(min_group_size)
         improved = defaultdict(set)
         for (pid, comp, rater), o in self.participant_outcomes().items():
-            if o["rci"] is not None and o["rci"] > 1.96:
+            if o["rci"] is not None and o["rci"] > 1.96 and self.participants[pid]["cohort_id"] in reported:
                 improved[self.cohorts[self.participants[pid]["cohort_id"]]["sponsor_id"]].add(pid)
         sponsors = {r["sponsor_id"]: r["sponsor_name"] for r in read_source(self.landing, "sponsors")}
         out = {}
         div = lambda a, b: a / b if b else None
         for sid, name in sponsors.items():
-            cids = [c for c, row in self.cohorts.items() if row["sponsor_id"] == sid]
-            people = [j for j in journey.values() if j["sponsor_id"] == sid]
+            all_cids = [c for c, row in self.cohorts.items() if row["sponsor_id"] == sid]
+            cids = [c for c in all_cids if c in reported]
+            people = [j for j in journey.values() if j["cohort_id"] in cids]
             sess = [x for x in self.sessions if x["cohort_id"] in cids]
             done = sum(x["status"] == "completed" for x in sess)
             eligible = sum(x["status"] in ("completed", "no_show", "late_cancelled") for x in sess)
             activated = [j for j in people if j["is_activated"]]
-            nps_n = sum(satisfaction[c]["nps_responses"] for c in cids)
-            promoters = sum(satisfaction[c]["promoters"] for c in cids)
-            detractors = sum(satisfaction[c]["detractors"] for c in cids)
-            gas_n = sum(goals[c]["n_gas_participants"] for c in cids)
-            gas_sum = sum(goals[c]["mean_gas_tscore"] * goals[c]["n_gas_participants"] for c in cids
+            nps_cids = [c for c in cids if not satisfaction[c]["suppressed"]]
+            goal_cids = [c for c in cids if not goals[c]["suppressed"]]
+            nps_n = sum(satisfaction[c]["nps_responses"] for c in nps_cids)
+            promoters = sum(satisfaction[c]["promoters"] for c in nps_cids)
+            detractors = sum(satisfaction[c]["detractors"] for c in nps_cids)
+            gas_n = sum(goals[c]["n_gas_participants"] for c in goal_cids)
+            gas_sum = sum(goals[c]["mean_gas_tscore"] * goals[c]["n_gas_participants"] for c in goal_cids
                           if goals[c]["n_gas_participants"])
             total = sum(costs[c]["total_cost"] for c in cids)
             out[sid] = {
-                "sponsor_id": sid, "sponsor_name": name, "cohorts": len(cids), "enrolled": len(people),
+                "sponsor_id": sid, "sponsor_name": name, "cohorts": len(all_cids), "cohorts_reported": len(cids),
+                "enrolled": len(people),
                 "matched": sum(j["is_matched"] for j in people), "activated": len(activated),
                 "reached_midpoint": sum(j["reached_midpoint"] for j in people),
                 "completed": sum(j["is_completed"] for j in people),
@@ -340,9 +419,9 @@ class Metrics(Programme):
                                                  if activated else None),
                 "sessions_completed": done, "coaching_hours": sum(j["coaching_hours"] for j in people),
                 "nps_responses": nps_n, "nps": div(100 * (promoters - detractors), nps_n),
-                "participants_with_goals": sum(goals[c]["participants_with_goals"] for c in cids),
-                "goals_set": sum(goals[c]["goals_set"] for c in cids),
-                "goals_achieved": sum(goals[c]["goals_achieved"] for c in cids),
+                "participants_with_goals": sum(goals[c]["participants_with_goals"] for c in goal_cids),
+                "goals_set": sum(goals[c]["goals_set"] for c in goal_cids),
+                "goals_achieved": sum(goals[c]["goals_achieved"] for c in goal_cids),
                 "n_gas_participants": gas_n, "mean_gas_tscore": div(gas_sum, gas_n),
                 "reliably_improved": len(improved[sid]), "total_cost": total,
                 "cost_per_enrolled": div(total, len(people)), "cost_per_reliably_improved": div(total, len(improved[sid])),
@@ -509,4 +588,220 @@ class Metrics(Programme):
                                    "capacity": cap, "utilisation": hours / cap if cap else None,
                                    "participants": len(a["people"]),
                                    "mean_session_rating": sum(a["ratings"]) / len(a["ratings"]) if a["ratings"] else None}
+        return out
+
+
+class Comparison:
+    """cohort_comparison of SPEC section 5, person by person: participants linked to an employee by an
+    email exactly one employee has, colleagues who are participants of no cohort, strata (job_level,
+    department, region) with blank as its own value, the comparison weighted to the participants' strata."""
+
+    def __init__(self, landing: Path, as_of: dt.date, window_days: int = 365):
+        self.as_of, self.window = as_of, window_days
+        self.cohorts = {r["cohort_id"]: r for r in read_source(landing, "cohorts")}
+        self.participants = read_source(landing, "participants")
+        self.employees = read_source(landing, "employees")
+        emails = defaultdict(list)
+        for e in self.employees:
+            emails[e["email"].lower()].append(e)
+        self.employee_of = {p["participant_id"]: emails[p["email"].lower()][0] for p in self.participants
+                            if len(emails.get(p["email"].lower(), [])) == 1}
+        taken = {p["email"].lower() for p in self.participants}
+        self.pool = [e for e in self.employees if e["email"].lower() not in taken]
+        self.events = defaultdict(list)
+        self.events_exist = False
+        for ev in read_source(landing, "hr_events"):
+            self.events_exist = True
+            self.events[ev["employee_id"]].append(
+                (ev["event"].lower(), dt.date.fromisoformat(ev["event_on"]), float(ev["value"]) if ev["value"] else None))
+
+    @staticmethod
+    def _date(text):
+        return dt.date.fromisoformat(text) if text else None
+
+    def _outcomes(self, e, start, end):
+        """{outcome: value} of one employee for the window start..end (only the outcomes it has a value for)."""
+        hired, left = self._date(e["hired_on"]), self._date(e["left_on"])
+        if hired > start or (left is not None and left < start):
+            return None  # not employed on start_date
+        out = {}
+        left_in_window = left is not None and left <= end
+        if not (left_in_window and e.get("exit_type", "").lower() == "involuntary"):
+            out["retention"] = 0.0 if left_in_window else 1.0
+        evs = self.events[e["employee_id"]]
+        if self.events_exist:
+            out["promotion"] = 1.0 if any(k == "promotion" and start <= d <= end for k, d, _ in evs) else 0.0
+        before_from = start - dt.timedelta(days=self.window)
+        inside = sorted((d, v) for k, d, v in evs if k == "rating" and start <= d <= end)
+        before = sorted((d, v) for k, d, v in evs if k == "rating" and before_from <= d < start)
+        if inside and before:
+            out["rating"] = inside[-1][1] - before[-1][1]
+        return out
+
+    @staticmethod
+    def _stratum(e):
+        return (e.get("job_level", ""), e.get("department", ""), e.get("region", ""))
+
+    def cohort_comparison(self, min_group_size: int = 5):
+        result = {}
+        self._balance = {}
+        for cid, c in self.cohorts.items():
+            start = dt.date.fromisoformat(c["start_date"])
+            if start > self.as_of:
+                continue
+            end = min(start + dt.timedelta(days=self.window - 1), self.as_of)
+            mine = [self.employee_of[p["participant_id"]] for p in self.participants
+                    if p["cohort_id"] == cid and p["participant_id"] in self.employee_of]
+            part = [(self._stratum(e), o) for e in mine if (o := self._outcomes(e, start, end)) is not None]
+            pool = [(self._stratum(e), o) for e in self.pool if (o := self._outcomes(e, start, end)) is not None]
+            for outcome in ("retention", "promotion", "rating"):
+                need = 2 if outcome == "rating" else 1
+                comp_by = defaultdict(list)
+                for s, o in pool:
+                    if outcome in o:
+                        comp_by[s].append(o[outcome])
+                with_value = [(s, o[outcome]) for s, o in part if outcome in o]
+                matched = [(s, v) for s, v in with_value if len(comp_by[s]) >= need]
+                if not matched:
+                    continue
+                n_p = len(matched)
+                p_vals = [v for _, v in matched]
+                p_val = sum(p_vals) / n_p
+                strata = defaultdict(int)
+                for s, _ in matched:
+                    strata[s] += 1
+                comp_value = comp_var = 0.0
+                for s, n_ps in strata.items():
+                    w = n_ps / n_p
+                    cv = comp_by[s]
+                    mean_c = sum(cv) / len(cv)
+                    comp_value += w * mean_c
+                    unit = statistics.variance(cv) if outcome == "rating" else mean_c * (1 - mean_c)
+                    comp_var += w * w * unit / len(cv)
+                if outcome == "rating":
+                    variance = statistics.variance(p_vals) / n_p + comp_var if n_p >= 2 else None
+                else:
+                    variance = p_val * (1 - p_val) / n_p + comp_var
+                n_c = sum(len(comp_by[s]) for s in strata)
+                self._balance[(cid, outcome)] = {s: (n_ps, len(comp_by[s])) for s, n_ps in strata.items()}
+                diff = p_val - comp_value
+                half = 1.96 * math.sqrt(variance) if variance is not None else None
+                result[(cid, outcome)] = {
+                    "cohort_id": cid, "sponsor_id": c["sponsor_id"], "outcome": outcome,
+                    "window_days": (end - start).days + 1, "n_participants": n_p, "n_comparison": n_c,
+                    "n_unmatched": len(with_value) - n_p, "participant_value": p_val, "comparison_value": comp_value,
+                    "difference": diff, "ci95_low": None if half is None else diff - half,
+                    "ci95_high": None if half is None else diff + half,
+                    "suppressed": n_p < min_group_size or n_c < min_group_size}
+        return result
+
+    def cohort_comparison_balance(self, min_group_size: int = 5):
+        """(cohort, outcome, dimension, value) -> counts and shares of the matched strata, one dimension at a time."""
+        self.cohort_comparison(min_group_size)
+        out = {}
+        for (cid, outcome), strata in self._balance.items():
+            for d, dimension in enumerate(("job_level", "department", "region")):
+                cells = defaultdict(lambda: [0, 0])
+                for stratum, (n_p, n_c) in strata.items():
+                    cells[stratum[d] or "(blank)"][0] += n_p
+                    cells[stratum[d] or "(blank)"][1] += n_c
+                total_p = sum(c[0] for c in cells.values())
+                total_c = sum(c[1] for c in cells.values())
+                for value, (n_p, n_c) in cells.items():
+                    out[(cid, outcome, dimension, value)] = {
+                        "sponsor_id": self.cohorts[cid]["sponsor_id"], "n_participants": n_p, "n_comparison": n_c,
+                        "pct_participants": 100 * n_p / total_p, "pct_comparison_unweighted": 100 * n_c / total_c,
+                        "pct_comparison_weighted": 100 * n_p / total_p,
+                        "suppressed": n_p < min_group_size or n_c < min_group_size}
+        return out
+
+
+class Value:
+    """cohort_value and sponsor_value of SPEC section 5 (Phillips ROI), from the other reference results."""
+
+    def __init__(self, metrics: Metrics, comparison: Comparison, participant_hour_cost: float = 0.0,
+                 replacement_cost: float | None = None, estimate_discount: float = 0.0):
+        self.m, self.c = metrics, comparison
+        self.hour_cost, self.replacement, self.discount = participant_hour_cost, replacement_cost, estimate_discount
+
+    def benefits(self) -> dict[str, float | None]:
+        """participant -> b from their latest self response holding all three impact items (None: no estimate)."""
+        kinds = {i: it["kind"].lower() for i, it in self.m.items.items() if it["kind"].lower().startswith("impact_")}
+        responses: dict[str, dict] = {}
+        for r in self.m.responses:
+            if r["item_id"] in kinds and r["rater_type"].lower() == "self":
+                a = responses.setdefault(r["response_id"], {"pid": r["pid"], "at": r["at"], "scores": defaultdict(list)})
+                a["at"] = min(a["at"], r["at"])
+                a["scores"][kinds[r["item_id"]]].append(r["score"])
+        latest: dict[str, tuple] = {}
+        for rid, a in responses.items():
+            if len(a["scores"]) == 3 and (a["pid"] not in latest or (a["at"], rid) > latest[a["pid"]][0]):
+                latest[a["pid"]] = ((a["at"], rid), a["scores"])
+        out = {}
+        for pid, (_, s) in latest.items():
+            mean = lambda xs: sum(xs) / len(xs)
+            out[pid] = (mean(s["impact_value"]) * mean(s["impact_attribution"]) / 100
+                        * mean(s["impact_confidence"]) / 100 * (1 - self.discount))
+        return out
+
+    def _figures(self, enrolled, bs, n_est, avoided, b_ret, se_ret, cost_programme, hours):
+        se_est = math.sqrt(len(bs)) * statistics.stdev(bs) if len(bs) >= 2 else None
+        total = sum(bs) + b_ret
+        time_cost = hours * self.hour_cost
+        cost = cost_programme + time_cost
+        half = 1.96 * math.sqrt(se_est ** 2 + se_ret ** 2) if se_est is not None else None
+        roi = lambda b: None if b is None or not cost else 100 * (b - cost) / cost
+        low = None if half is None else total - half
+        high = None if half is None else total + half
+        return {"enrolled": enrolled, "n_estimates": n_est, "benefit_estimated": sum(bs), "se_estimated": se_est,
+                "avoided_exits": avoided, "benefit_retention": b_ret, "se_retention": se_ret,
+                "benefit_total": total, "benefit_low": low, "benefit_high": high, "cost_programme": cost_programme,
+                "cost_participant_time": time_cost, "cost_fully_loaded": cost, "bcr": total / cost if cost else None,
+                "roi_pct": roi(total), "roi_pct_low": roi(low), "roi_pct_high": roi(high),
+                "estimate_discount": self.discount, "replacement_cost": self.replacement,
+                "participant_hour_cost": self.hour_cost}
+
+    def cohort_value(self, min_group_size: int = 5):
+        b = self.benefits()
+        journey = self.m.journey()
+        costs = self.m.cohort_costs()
+        comparison = self.c.cohort_comparison(min_group_size)
+        out = {}
+        for cid, cohort in self.m.cohorts.items():
+            people = [pid for pid, p in self.m.participants.items() if p["cohort_id"] == cid]
+            bs = [b.get(pid) or 0.0 for pid in people]
+            row = comparison.get((cid, "retention"))
+            avoided = b_ret = se_ret = 0.0
+            if row:
+                avoided = row["difference"] * row["n_participants"]
+                if self.replacement is not None:
+                    b_ret = avoided * self.replacement
+                    se_ret = (row["ci95_high"] - row["difference"]) / 1.96 * row["n_participants"] * self.replacement
+            hours = sum(journey[pid]["coaching_hours"] for pid in people)
+            out[cid] = {"cohort_id": cid, "sponsor_id": cohort["sponsor_id"], "has_comparison": row is not None,
+                        "comparison_suppressed": bool(row and row["suppressed"]),
+                        **self._figures(len(people), bs, sum(1 for pid in people if pid in b), avoided, b_ret, se_ret,
+                                        costs[cid]["total_cost"], hours),
+                        "suppressed": len(people) < min_group_size}
+        return out
+
+    def sponsor_value(self, min_group_size: int = 5):
+        b = self.benefits()
+        cohorts = self.cohort_value(min_group_size)
+        out = {}
+        for sid in {c["sponsor_id"] for c in self.m.cohorts.values()}:
+            reported = self.m.reported_cohorts(min_group_size)  # a suppressed cohort is in no sponsor total
+            mine = [c for c in cohorts.values() if c["sponsor_id"] == sid and c["cohort_id"] in reported]
+            compared = [c for c in mine if c["has_comparison"] and not c["comparison_suppressed"]]
+            people = [pid for pid, p in self.m.participants.items() if p["cohort_id"] in reported
+                      and self.m.cohorts[p["cohort_id"]]["sponsor_id"] == sid]
+            journey = self.m.journey()
+            out[sid] = {"sponsor_id": sid, "cohorts_compared": len(compared), "has_comparison": bool(compared),
+                        **self._figures(len(people), [b.get(pid) or 0.0 for pid in people],
+                                        sum(1 for pid in people if pid in b), sum(c["avoided_exits"] for c in compared),
+                                        sum(c["benefit_retention"] for c in compared),
+                                        math.sqrt(sum(c["se_retention"] ** 2 for c in compared)),
+                                        sum(c["cost_programme"] for c in mine),
+                                        sum(journey[pid]["coaching_hours"] for pid in people)),
+                        "suppressed": len(people) < min_group_size}
         return out

@@ -1,6 +1,7 @@
 """The resource every step of a refresh shares: configuration, working files, the writer lock."""
 
 import contextlib
+from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
@@ -8,6 +9,7 @@ import duckdb
 from pydantic import PrivateAttr
 
 from pipelines.lib.config import Config, load_config
+from pipelines.lib.salt import installation_salt
 from pipelines.lib.workspace import RefreshLock, Workspace
 
 
@@ -18,12 +20,15 @@ class CoachlensResource(dg.ConfigurableResource):
     warehouse: str = ""
     site: str = ""
     as_of: str = ""
+    full_refresh: bool = False  # read every file again, even those unchanged since the published refresh
     _lock: RefreshLock | None = PrivateAttr(default=None)
     _token: str = PrivateAttr(default="adhoc")
 
     def config(self) -> Config:
-        return load_config(overrides={"landing": self.landing or None, "warehouse": self.warehouse or None,
-                                      "site": self.site or None, "as_of": self.as_of or None})
+        """The run's configuration, with the installation's secret salt when none is configured."""
+        cfg = load_config(overrides={"landing": self.landing or None, "warehouse": self.warehouse or None,
+                                     "site": self.site or None, "as_of": self.as_of or None})
+        return replace(cfg, pseudonym_salt=installation_salt(cfg.pseudonym_salt, cfg.warehouse))
 
     def workspace(self) -> Workspace:
         cfg = self.config()
@@ -36,9 +41,34 @@ class CoachlensResource(dg.ConfigurableResource):
         self._token = (context.run_id or "adhoc")[:8]
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
-        if self._lock is not None:
+        if self._lock is None:
+            return
+        try:
+            self._publish_if_failed(context)
+        finally:
             self._lock.release()
             self._lock = None
+
+    def _publish_if_failed(self, context: dg.InitResourceContext) -> None:
+        """A run that failed (a file, a blocking check, a step) still publishes its manifest, quarantine and
+        operations page, while it holds the lock; a run that published, or only ran some assets, does not."""
+        from pipelines.lib.failed_refresh import publish_failed_refresh
+        from pipelines.lib.outcome import failed_files, read_outcome
+
+        ws = self.workspace()
+        if not ws.work_warehouse.exists() or context.instance is None or not context.run_id:
+            return
+        files = []
+        try:  # the failed files are also in the check's metadata; the manifest is the fuller source
+            with duckdb.connect(str(ws.work_warehouse), read_only=True) as con:
+                files = failed_files(con)
+        except duckdb.Error:
+            pass
+        outcome = read_outcome(context.run_id, context.instance.all_logs(context.run_id), files)
+        if outcome.success:
+            return
+        publish_failed_refresh(ws, outcome, self.config().resolved_as_of())
+        context.log.warning(outcome.summary(str(ws.warehouse), str(ws.site)))
 
     @contextlib.contextmanager
     def connect(self, read_only: bool = False):

@@ -38,6 +38,11 @@ class Config:
     as_of: dt.date | None = None
     schedule_cron: str = "0 2 * * *"
     schedule_timezone: str = "UTC"
+    value_participant_hour_cost: float = 0.0
+    value_replacement_cost: float | None = None
+    value_estimate_discount: float = 0.0
+    value_window_days: int = 365
+    alerts: tuple = ()  # [alerts]: (key, value) pairs checked by pipelines.lib.alerts
     source_file: Path | None = field(default=None, compare=False)
 
     def resolved_as_of(self) -> dt.date:
@@ -58,6 +63,10 @@ class Config:
             "default_reliability": self.default_reliability,
             "pseudonym_salt": self.pseudonym_salt,
             "freshness": dict(self.freshness),
+            "participant_hour_cost": self.value_participant_hour_cost,
+            "replacement_cost": self.value_replacement_cost,
+            "estimate_discount": self.value_estimate_discount,
+            "window_days": self.value_window_days,
         }
 
     def max_age_hours(self, source: str) -> float | None:
@@ -142,6 +151,32 @@ def _coerce(key: str, value, base: Path):
         if not 0 <= number < 1:
             fail("a number between 0 and 1 (below 1)")
         return number
+    if key in ("value_participant_hour_cost", "value_replacement_cost"):
+        if key == "value_replacement_cost" and not text:
+            return None
+        try:
+            number = float(text)
+        except ValueError:
+            fail("an amount in the reporting currency, 0 or more" + (" (or empty: unset)" if "replacement" in key else ""))
+        if not number >= 0:
+            fail("an amount in the reporting currency, 0 or more")
+        return number
+    if key == "value_estimate_discount":
+        try:
+            number = float(text)
+        except ValueError:
+            fail("a fraction from 0 to 1 (below 1), e.g. 0.2 to take a fifth off every estimate")
+        if not 0 <= number < 1:
+            fail("a fraction from 0 to 1 (below 1), e.g. 0.2 to take a fifth off every estimate")
+        return number
+    if key == "value_window_days":
+        try:
+            number = int(text)
+        except ValueError:
+            fail("a whole number of days of at least 1")
+        if number < 1:
+            fail("a whole number of days of at least 1")
+        return number
     if key == "pseudonym_salt":
         return str(value)
     if key == "memory_limit":
@@ -171,7 +206,7 @@ def _coerce(key: str, value, base: Path):
     raise ConfigError(f"unknown config key '{key}'; allowed keys: {', '.join(KEYS)}")
 
 
-KEYS = [f.name for f in fields(Config) if f.name not in ("source_file", "freshness")]
+KEYS = [f.name for f in fields(Config) if f.name not in ("source_file", "freshness", "alerts")]
 
 
 def _freshness(table: dict, environ, base: dict) -> tuple:
@@ -188,6 +223,17 @@ def _freshness(table: dict, environ, base: dict) -> tuple:
     return tuple(sorted(out.items()))
 
 
+def _alerts(table, environ) -> tuple:
+    from .alerts import AlertConfigError, parse_alerts
+
+    if table is not None and not isinstance(table, dict):
+        raise ConfigError("config key 'alerts': expected a table ([alerts])")
+    try:
+        return parse_alerts(table or {}, environ)
+    except AlertConfigError as exc:
+        raise ConfigError(str(exc)) from exc
+
+
 def load_config(path: Path | None = None, overrides: dict | None = None, environ=None) -> Config:
     """Read the TOML file (default: ./coachlens.toml, else the project's), then env, then overrides."""
     environ = os.environ if environ is None else environ
@@ -196,6 +242,7 @@ def load_config(path: Path | None = None, overrides: dict | None = None, environ
         candidates = [Path(env_path)] if env_path else [Path.cwd() / CONFIG_FILE, PROJECT_ROOT / CONFIG_FILE]
         path = next((p for p in candidates if p.exists()), None)
     values: dict = {}
+    alerts_table = None
     base = Path.cwd()
     if path is not None:
         path = Path(path)
@@ -209,10 +256,12 @@ def load_config(path: Path | None = None, overrides: dict | None = None, environ
             if not isinstance(freshness_table, dict):
                 raise ConfigError("config key 'freshness': expected a table of source = hours")
             values["freshness"] = _freshness(freshness_table, {}, {})
+        alerts_table = data.pop("alerts", None)
         for key, value in _flatten(data).items():
             values[key] = _coerce(key, value, base)
     if any(k.startswith("COACHLENS_FRESHNESS_") for k in environ):
         values["freshness"] = _freshness({}, environ, dict(values.get("freshness", Config.freshness)))
+    values["alerts"] = _alerts(alerts_table, environ)
     for key in KEYS:
         env_key = f"COACHLENS_{key.upper()}"
         if env_key in environ:

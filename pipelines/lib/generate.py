@@ -56,7 +56,34 @@ HEADERS = {
     "costs": ["cost_id", "incurred_on", "category", "amount", "currency", "cohort_id", "sponsor_id", "coach",
               "session_id", "invoice_id", "description"],
     "fx_rates": ["currency", "valid_from", "rate_to_reporting"],
+    "employees": ["employee_id", "email", "job_level", "department", "region", "hired_on", "left_on", "exit_type"],
+    "hr_events": ["employee_id", "event", "event_on", "value"],
 }
+
+# Injected truths of the HR comparison (SPEC section 5, cohort_comparison). Exits are competing exponential
+# clocks (memoryless, so exact for anyone employed on a cohort's start): a voluntary one, lower for
+# participants from their cohort's start, and an involuntary one, the same for everybody.
+ANNUAL_EXIT = {"participant": 0.08, "comparison": 0.15}   # voluntary leavers per year
+ANNUAL_INVOLUNTARY = 0.03
+ANNUAL_PROMOTION = {"participant": 0.14, "comparison": 0.08}
+RATING_EFFECT = 0.25        # participants' ratings dated on or after their cohort's start are this much higher
+RATING_NOISE = 0.35         # SD of one rating around the person's level
+FADERS = 0.4                # share of followed-up participants whose gain fades ...
+FADED_SHARE = 0.3           # ... to this share of it by the follow-up survey
+IMPACT = {"value": (9.5, 0.8), "attribution": (20, 80), "confidence": (40, 90)}  # lognormal(mu, s); uniforms
+POOL_FACTOR, POOL_CAP = 3, 20000  # colleagues who were not coached: 3 per participant, at most 20,000
+
+
+def _daily(annual: float) -> float:
+    return -math.log(1 - annual) / 365
+
+
+def retained_share(w: int, voluntary: float, involuntary: float = ANNUAL_INVOLUNTARY) -> float:
+    """Expected retention over a window of w days among people not leaving involuntarily within it
+    (competing exponential clocks; involuntary leavers within the window are left out)."""
+    hv, hi = _daily(voluntary), _daily(involuntary)
+    stay = math.exp(-(hv + hi) * w)
+    return stay / (stay + hv / (hv + hi) * (1 - stay))
 
 
 def survey_items() -> list[list]:
@@ -69,6 +96,10 @@ def survey_items() -> list[list]:
     rows.append(["NPS_1", "nps", "", 0, 10, "false", "How likely are you to recommend coaching to a colleague?"])
     rows.append(["SAT_1", "satisfaction", "", 1, 5, "false", "How useful was this session?"])
     rows.append(["SAT_2", "satisfaction", "", 1, 5, "false", "How well did your coach understand your goals?"])
+    rows.append(["IMP_V", "impact_value", "", 0, 1000000, "false",
+                 "What is the yearly value, in money, of the improvement you made?"])
+    rows.append(["IMP_A", "impact_attribution", "", 0, 100, "false", "What percentage of it is due to coaching?"])
+    rows.append(["IMP_C", "impact_confidence", "", 0, 100, "false", "How confident are you in this estimate (%)?"])
     return rows
 
 
@@ -98,6 +129,86 @@ def _ts(day: dt.date, minutes: int) -> str:
 
 def _clip_round(x: float, lo: int = 1, hi: int = 7) -> int:
     return int(min(hi, max(lo, round(x))))
+
+
+def _review_days(first: dt.date, last: dt.date, rng: random.Random) -> list[dt.date]:
+    """Performance reviews twice a year (mid March, mid September, a few days' jitter) between two dates."""
+    days = []
+    for year in range(first.year, last.year + 1):
+        for month in (3, 9):
+            day = dt.date(year, month, 10) + dt.timedelta(days=rng.randrange(0, 15))
+            if first <= day <= last:
+                days.append(day)
+    return days
+
+
+def _follow_up(buf: dict, rng: random.Random, pid: str, waves: list, as_of: dt.date, has_manager: bool,
+               latent: dict, manager_view: dict, comp_items: dict) -> None:
+    """A follow-up survey 3-6 months after the post survey for most who answered it; for FADERS of them the
+    gain has faded to FADED_SHARE of it. Respondents also estimate the yearly value of their improvement."""
+    post = [when for wave, when, _ in waves if wave == "post" and when <= as_of]
+    if not post or rng.random() >= 0.75:
+        return
+    when = post[0] + dt.timedelta(days=rng.randrange(90, 180))
+    if when > as_of:
+        return
+    share = FADED_SHARE if rng.random() < FADERS else 1.0
+    submitted = _ts(when, rng.randrange(7 * 60, 22 * 60))
+    for rater in (["self", "manager"] if has_manager else ["self"]):
+        rid = f"RF-{pid}-{rater[0]}"
+        for comp, items in comp_items.items():
+            base = latent[comp] if rater == "self" else manager_view[comp]
+            change = COMPETENCIES[comp][0 if rater == "self" else 1] * share + rng.gauss(0, 0.35)
+            for item in items:
+                score = _clip_round(base + change + rng.gauss(0, 0.55))
+                if item[5] == "true":
+                    score = 8 - score
+                buf["survey_responses"].append([rid, pid, "Leadership 360", "follow_up", rater, item[0], score,
+                                                submitted, ""])
+        if rater == "self" and rng.random() < 0.7:
+            mu, sigma = IMPACT["value"]
+            answers = {"IMP_V": min(1000000, round(rng.lognormvariate(mu, sigma))),
+                       "IMP_A": round(rng.uniform(*IMPACT["attribution"]), 1),
+                       "IMP_C": round(rng.uniform(*IMPACT["confidence"]), 1)}
+            for item_id, score in answers.items():
+                if item_id == "IMP_C" and rng.random() < 0.05:
+                    continue  # an incomplete estimate: counts as none
+                buf["survey_responses"].append([rid, pid, "Leadership 360", "follow_up", rater, item_id, score,
+                                                submitted, ""])
+
+
+def _employee(rng: random.Random, employee_id: str, email: str, stratum: tuple, hired_on: dt.date,
+              clock_from: dt.date, start: dt.date | None, as_of: dt.date, history_from: dt.date) -> tuple[list, list]:
+    """One employee row and their HR events. Exit clocks run from clock_from; a participant (start given)
+    leaves at the participants' rate, is promoted at their rate and rated RATING_EFFECT higher from start."""
+    group = "participant" if start else "comparison"
+    t_vol = rng.expovariate(_daily(ANNUAL_EXIT[group]))
+    t_inv = rng.expovariate(_daily(ANNUAL_INVOLUNTARY))
+    left = clock_from + dt.timedelta(days=math.floor(min(t_vol, t_inv)))
+    left_on, exit_type = "", ""
+    if left <= as_of:
+        left_on = left.isoformat()
+        exit_type = "involuntary" if t_inv < t_vol else ("" if rng.random() < 0.2 else "voluntary")
+    last = min(left, as_of)
+    first = max(hired_on, history_from)
+    events = []
+    level = rng.gauss(3.2, 0.5)
+    for day in _review_days(first, last, rng):
+        effect = RATING_EFFECT if start and day >= start else 0.0
+        events.append([employee_id, "rating", day.isoformat(), f"{level + effect + rng.gauss(0, RATING_NOISE):.2f}"])
+    day = first
+    while True:  # promotions: a Poisson process, faster for participants from their cohort's start
+        rate = ANNUAL_PROMOTION["participant" if start and day >= start else "comparison"]
+        step = dt.timedelta(days=math.floor(rng.expovariate(_daily(rate))) + 1)
+        if start and day < start <= day + step:
+            day = start  # memoryless: restart the clock at the new rate
+            continue
+        day += step
+        if day > last:
+            break
+        events.append([employee_id, "promotion", day.isoformat(), ""])
+    row = [employee_id, email.lower(), *stratum, hired_on.isoformat(), left_on, exit_type]
+    return row, events
 
 
 def generate(out: Path, participants: int = 2000, seed: int = 7, as_of: dt.date | None = None,
@@ -181,6 +292,14 @@ def generate(out: Path, participants: int = 2000, seed: int = 7, as_of: dt.date 
                 c["id"], enrolled.isoformat(), "", "", crng.choice(LEVELS), crng.choice(DEPARTMENTS),
                 crng.choice(["EMEA", "Americas", "APAC"])])
             prow = buf["participants"][-1]
+            hrng = random.Random(f"{seed}-hr-{p}")
+            if hrng.random() >= 0.03:  # a few participants are missing from the HR roster
+                stratum = (prow[7], prow[8], prow[9] if hrng.random() > 0.02 else "")
+                hired = c["start"] - dt.timedelta(days=hrng.randrange(200, 3000))
+                erow, events = _employee(hrng, f"EM-{p + 1:07d}", email, stratum, hired, c["start"], c["start"],
+                                         as_of, as_of - dt.timedelta(days=span_days + 500))
+                buf["employees"].append(erow)
+                buf["hr_events"].extend(events)
             if invited:
                 prow[5] = "invited"
                 continue
@@ -278,6 +397,8 @@ def generate(out: Path, participants: int = 2000, seed: int = 7, as_of: dt.date 
                         nps = min(10, max(0, round(crng.gauss(8.2, 1.6))))
                         buf["survey_responses"].append([rid, pid, "Leadership 360", wave, rater, "NPS_1", nps,
                                                         submitted, ""])
+            _follow_up(buf, random.Random(f"{seed}-fu-{p}"), pid, waves, as_of, has_manager, latent, manager_view,
+                       comp_items)
             for sid, sday in completed_sessions:
                 if crng.random() < 0.35 and sday < as_of:
                     response_no += 1
@@ -312,6 +433,18 @@ def generate(out: Path, participants: int = 2000, seed: int = 7, as_of: dt.date 
                 w.rows(source, rows)
         progress(f"  generated {min(participants, chunk_start + CHUNK):,} of {participants:,} participants")
 
+    # colleagues who were not coached: the comparison pool, strata distributed a little differently
+    prng = random.Random(f"{seed}-pool")
+    history_from = as_of - dt.timedelta(days=span_days + 500)
+    for k in range(min(POOL_FACTOR * participants, POOL_CAP)):
+        level = prng.choice(LEVELS[:1] * 2 + LEVELS)
+        stratum = (level, prng.choice(DEPARTMENTS), prng.choice(["EMEA", "Americas", "APAC"]) if prng.random() > 0.02 else "")
+        hired = as_of - dt.timedelta(days=prng.randrange(400, 3400))
+        erow, events = _employee(prng, f"EM-C{k + 1:07d}", f"colleague{k + 1}@client.example", stratum, hired, hired,
+                                 None, as_of, history_from)
+        w.rows("employees", [erow])
+        w.rows("hr_events", events)
+
     # one assessment per cohort and some administration, a credit note
     for c in cohorts:
         cost_no += 1
@@ -326,8 +459,27 @@ def generate(out: Path, participants: int = 2000, seed: int = 7, as_of: dt.date 
     w.rows("costs", [[f"CRN-{cost_no:07d}", (as_of - dt.timedelta(days=20)).isoformat(), "other", "-250.00", "USD",
                       cohorts[0]["id"], "", "", "", f"CN-{cost_no:07d}", "Credit note: cancelled workshop"]])
     w.close()
+    fade = FADERS * FADED_SHARE + (1 - FADERS) - 1
+    comparison = {}
+    for c in cohorts:
+        if c["start"] > as_of:
+            continue
+        wd = min(365, (as_of - c["start"]).days + 1)
+        comparison[c["id"]] = {
+            "window_days": wd,
+            "retention": retained_share(wd, ANNUAL_EXIT["participant"]) - retained_share(wd, ANNUAL_EXIT["comparison"]),
+            "rating": RATING_EFFECT}
+    mu, sigma = IMPACT["value"]
+    mean_b = (math.exp(mu + sigma ** 2 / 2) * sum(IMPACT["attribution"]) / 2 / 100
+              * sum(IMPACT["confidence"]) / 2 / 100)
     truth = {"seed": seed, "as_of": as_of.isoformat(), "participants": participants,
              "scale": [1, 7], "true_mean_change": {c: {"self": v[0], "manager": v[1]} for c, v in COMPETENCIES.items()},
+             "true_mean_change_since_post": {c: {"self": v[0] * fade, "manager": v[1] * fade}
+                                             for c, v in COMPETENCIES.items()},
+             "comparison": comparison,
+             "comparison_note": "retention difference for window_days = 365 cut at as_of; rating difference in "
+                                "differences; both with value.window_days = 365",
+             "impact_benefit_per_respondent": mean_b,
              "rows": w.counts}
     (out / "_truth.json").write_text(json.dumps(truth, indent=2, sort_keys=True) + "\n", encoding="utf-8")
     return w.counts

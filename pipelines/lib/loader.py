@@ -8,7 +8,6 @@ natural key, the row of the file loaded last. Each file gets a manifest row.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,8 +16,11 @@ import duckdb
 import pyarrow as pa
 
 from .contracts import Column, Contract
-from .adapters import adapt
+from .carry_over import file_sha256
+from .exports import ExportContext, open_export
+from .exports.merge import merge_booked_and_attended
 from .fast_csv import plain_csv_layout
+from .file_messages import missing_columns_message
 from .readers import TABLE_EXTENSIONS, FileError, duplicated_columns, open_table
 from .row_rules import RULES
 
@@ -83,11 +85,7 @@ def lit(text: str) -> str:
 
 
 def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        while chunk := fh.read(1 << 22):
-            digest.update(chunk)
-    return digest.hexdigest()
+    return file_sha256(path)  # hashed once per refresh: the incremental check hashes the same files
 
 
 def prepare_warehouse(con: duckdb.DuckDBPyConnection) -> None:
@@ -253,17 +251,34 @@ def build_lookups(con: duckdb.DuckDBPyConnection, settings: LoadSettings) -> Non
             GROUP BY email HAVING count(*) = 1""")
 
 
-def _key_text(contract: Contract, prefix: str = "t.") -> list[str]:
+def _key_text(contract: Contract, prefix: str = "t.", column: str = "_v_") -> list[str]:
     out = []
     for name in contract.natural_key:
         c = contract.column(name)
-        v = f"{prefix}{q('_v_' + name)}"
+        v = f"{prefix}{q(column + name)}"
         if c.type == "currency":
             v = f"upper({v})"
         elif c.type == "enum":
             v = f"lower({v})"
         out.append(f"coalesce({v}, '')")
     return out
+
+
+def _row_key_sql(contract: Contract, header: list[str]) -> tuple[list[str], str]:
+    """The natural key of every row, ragged ones included (SPEC 4: a duplicate key rejects every copy): a ragged
+    row's key is read from its fields by the header's positions of the key columns. Returns the `_k_<key>` columns
+    and a partition term that keeps apart the ragged rows too short to hold the key."""
+    cols, positions = [], []
+    for name in contract.natural_key:
+        value = f"f.{q(name)}" if name in header else "NULL::VARCHAR"
+        if name in header:
+            positions.append(header.index(name))
+            value = (f"CASE WHEN f._malformed IS NULL THEN {value} "
+                     f"ELSE json_extract_string(f._malformed, '$.fields[{header.index(name)}]') END")
+        cols.append(f"nullif(trim({value}), '') AS {q('_k_' + name)}")
+    short = (f"CASE WHEN f._malformed IS NOT NULL AND coalesce(json_array_length(f._malformed, '$.fields'), 0) "
+             f"<= {max(positions)} THEN f._seq END" if positions else "NULL")
+    return cols, short
 
 
 def raw_record_sql(header: list[str], original: list[str]) -> str:
@@ -281,7 +296,8 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str]) -> 
         texts.append(f"nullif(trim({src}), '') AS {q('_v_' + c.name)}")
     extras = [h for h in header if h not in contract.column_names]
     extra_json = ("json_object(" + ", ".join(f"{lit(h)}, f.{q(h)}" for h in extras) + ")") if extras else "NULL"
-    key_cols = _key_text(contract)
+    key_cols = _key_text(contract, column="_k_")
+    row_key_cols, ragged_short = _row_key_sql(contract, header)
     joins, ref_cols = _reference_joins(contract, present)
 
     typed_cols, problem_items, problem_conditions = [], [], []
@@ -304,20 +320,28 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str]) -> 
                   f"({', '.join(contract.natural_key)}): keep one row per key'")
     malformed_reason = ("'malformed row: ' || t._nfields || ' fields where the header has "
                         f"{len(header)}; check quoting and delimiters on this line'")
-    first_items = [
+    first_items = [  # an export adapter's own rejection (records.py) comes first and alone
+        "CASE WHEN t._reject_code IS NOT NULL THEN {'col': coalesce(t._reject_col, ''), 'reason': t._reject_reason, "
+        "'code': t._reject_code} END",
         f"CASE WHEN t._malformed IS NOT NULL THEN {{'col': '', 'reason': {malformed_reason}, 'code': 'malformed'}} END",
-        f"CASE WHEN t._malformed IS NULL AND t._key_count > 1 THEN {{'col': {lit(contract.natural_key[0])}, 'reason': {dup_reason}, 'code': 'duplicate_key'}} END",
+        f"CASE WHEN t._checkable AND t._key_count > 1 THEN {{'col': {lit(contract.natural_key[0])}, 'reason': {dup_reason}, 'code': 'duplicate_key'}} END",
     ]
-    all_items = ", ".join(first_items + [f"CASE WHEN t._malformed IS NULL THEN {p} END" for p in problem_items])
-    any_bad = " OR ".join(["t._malformed IS NOT NULL", "t._key_count > 1"] +
-                          [f"coalesce({cond}, false)" for cond in problem_conditions])
+    all_items = ", ".join(first_items + [f"CASE WHEN t._checkable THEN {p} END" for p in problem_items])
+    any_bad = " OR ".join(["t._malformed IS NOT NULL", "t._reject_code IS NOT NULL",
+                           "(t._checkable AND t._key_count > 1)"] +
+                          [f"(t._checkable AND coalesce({cond}, false))" for cond in problem_conditions])
     return f"""
     WITH t AS (
-        SELECT f._row, f._malformed, f._nfields, {', '.join(texts)},
+        SELECT f._row, f._seq, f._malformed, f._nfields, f._reject_code, f._reject_col, f._reject_reason,
+               f._member_of, f._count_only,
+               (f._malformed IS NULL AND f._reject_code IS NULL AND f._member_of IS NULL
+                AND f._count_only IS NOT TRUE) AS _checkable, {', '.join(texts)}, {', '.join(row_key_cols)},
+               CASE WHEN f._reject_code IS NOT NULL OR f._member_of IS NOT NULL OR f._count_only IS TRUE
+                    THEN f._seq ELSE {ragged_short} END AS _k_alone,
                {extra_json} AS _extra_json
         FROM _file f
     ), t2 AS (
-        SELECT t.*, count(*) OVER (PARTITION BY t._malformed IS NULL, {', '.join(key_cols)}) AS _key_count FROM t
+        SELECT t.*, count(*) OVER (PARTITION BY t._k_alone, {', '.join(key_cols)}) AS _key_count FROM t
     ), r AS (
         SELECT t.*, {', '.join(ref_cols)} FROM t2 t {' '.join(joins)}
     ), x AS (
@@ -327,7 +351,7 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str]) -> 
                          ELSE [] END AS _problems FROM x t
     )
     SELECT x.* REPLACE (
-        list_concat(x._problems, CASE WHEN x._malformed IS NULL AND len(x._problems) = 0
+        list_concat(x._problems, CASE WHEN x._checkable AND len(x._problems) = 0
             THEN list_filter([{', '.join(rule_items) if rule_items else 'NULL'}], lambda e: e IS NOT NULL)
             ELSE [] END) AS _problems)
     FROM p x {' '.join(rule_joins)}
@@ -335,6 +359,23 @@ def check_sql(contract: Contract, settings: LoadSettings, header: list[str]) -> 
 
 
 # --- loading --------------------------------------------------------------------
+
+EXPORT_COLUMNS = ("_reject_code", "_reject_col", "_reject_reason", "_member_of", "_count_only")
+NO_VERDICT = ("NULL::VARCHAR AS _reject_code, NULL::VARCHAR AS _reject_col, NULL::VARCHAR AS _reject_reason, "
+              "NULL::BIGINT AS _member_of, NULL::BOOLEAN AS _count_only")
+
+
+def _verdicts(batch) -> list:
+    """The export adapter's verdict columns of a batch (records.py); all NULL for plain records."""
+    n = len(batch)
+    if not any(hasattr(r, "reject_code") for r in batch):
+        return [pa.nulls(n, pa.string())] * 3 + [pa.nulls(n, pa.int64()), pa.nulls(n, pa.bool_())]
+    return [pa.array([r.reject_code for r in batch], pa.string()),
+            pa.array([r.reject_column for r in batch], pa.string()),
+            pa.array([r.reject_reason for r in batch], pa.string()),
+            pa.array([r.member_of for r in batch], pa.int64()),
+            pa.array([r.count_only or None for r in batch], pa.bool_())]
+
 
 def _insert_plain_csv(con, path: Path, table_file, lines: int) -> int:
     """DuckDB reads the whole file (quoting off); record k is line k + 1, so _row = rowid + 2."""
@@ -344,7 +385,8 @@ def _insert_plain_csv(con, path: Path, table_file, lines: int) -> int:
         escape = '', strict_mode = true, null_padding = false, auto_detect = false,
         columns = {{{", ".join(f"{lit(h)}: 'VARCHAR'" for h in header)}}})""")
     con.execute(f"""CREATE OR REPLACE TEMP VIEW _file AS
-        SELECT rowid + 2 AS _row, {len(header)} AS _nfields, NULL::VARCHAR AS _malformed,
+        SELECT rowid + 2 AS _row, rowid + 1 AS _seq, {len(header)} AS _nfields, NULL::VARCHAR AS _malformed,
+               {NO_VERDICT},
                {", ".join(q(h) for h in header)} FROM _csv""")
     n = con.execute("SELECT count(*) FROM _csv").fetchall()[0][0]
     if n != lines:
@@ -354,8 +396,9 @@ def _insert_plain_csv(con, path: Path, table_file, lines: int) -> int:
 
 def _insert_batches(con, table_file, width: int) -> int:
     header = table_file.header
-    con.execute("CREATE OR REPLACE TEMP TABLE _rows (_row BIGINT, _nfields INTEGER, _malformed VARCHAR, "
-                + ", ".join(f"{q(h)} VARCHAR" for h in header) + ")")
+    con.execute("CREATE OR REPLACE TEMP TABLE _rows (_row BIGINT, _seq BIGINT, _nfields INTEGER, _malformed VARCHAR, "
+                "_reject_code VARCHAR, _reject_col VARCHAR, _reject_reason VARCHAR, _member_of BIGINT, "
+                "_count_only BOOLEAN, " + ", ".join(f"{q(h)} VARCHAR" for h in header) + ")")
     con.execute("CREATE OR REPLACE TEMP VIEW _file AS SELECT * FROM _rows")
     total = 0
     for batch in table_file.batches:
@@ -370,9 +413,10 @@ def _insert_batches(con, table_file, width: int) -> int:
             nfields = [len(r.fields) for r in batch]
             malformed = [None if len(r.fields) == width else json.dumps({"fields": r.fields}, ensure_ascii=False)
                          for r in batch]
-        arrays = [pa.array(rows, pa.int64()), pa.array(nfields, pa.int32()), pa.array(malformed, pa.string())]
-        arrays += [pa.array(col, pa.string()) for col in columns]
-        arrow = pa.Table.from_arrays(arrays, names=["_row", "_nfields", "_malformed"] + header)
+        seqs = pa.array(range(total + 1, total + len(batch) + 1), pa.int64())  # a record's own number
+        arrays = [pa.array(rows, pa.int64()), seqs, pa.array(nfields, pa.int32()), pa.array(malformed, pa.string())]
+        arrays += _verdicts(batch) + [pa.array(col, pa.string()) for col in columns]
+        arrow = pa.Table.from_arrays(arrays, names=["_row", "_seq", "_nfields", "_malformed", *EXPORT_COLUMNS] + header)
         con.register("_batch", arrow)
         con.execute("INSERT INTO _rows SELECT * FROM _batch")
         con.unregister("_batch")
@@ -394,6 +438,8 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
     raw_names = [c.name for c in contract.columns] + \
         [f"_{c.type}_id" for c in contract.columns if c.type in ("participant", "coach")]
 
+    exports = ExportContext(Path(landing), settings.as_of, settings.timezone, con)
+    attendance_files: list[str] = []
     files = sorted((p for p in folder.iterdir() if p.is_file()), key=lambda p: p.name) if folder.is_dir() else []
     if not folder.is_dir():
         log(f"  {source}: no folder {folder} (0 rows)")
@@ -404,21 +450,21 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
         fr = FileResult(rel, digest, source, loaded_at=when)
         result.files.append(fr)
         if path.suffix.lower() not in TABLE_EXTENSIONS or path.name.startswith("."):
-            fr.status, fr.message = "skipped", f"not a table file ({path.suffix or 'no extension'}); use .csv, .xlsx or .parquet"
+            fr.status, fr.message = "skipped", f"not a table file ({path.suffix or 'no extension'}); use .csv, .tsv, .xlsx or .parquet"
             continue
         try:
-            table_file = adapt(source, path, open_table(path))
+            table_file = open_export(source, path, rel, exports) or open_table(path)
             missing = [c for c in contract.required if c not in table_file.header]
             dups = [d for d in duplicated_columns(table_file.original_header) if d in contract.column_names]
             if dups:
                 raise FileError(f"column {', '.join(dups)} appears more than once in the header: keep one")
             if missing:
-                found = ", ".join(table_file.original_header[:20])
-                raise FileError(f"missing required column{'s' if len(missing) > 1 else ''} "
-                                f"{', '.join(missing)} (the header has: {found})")
+                raise FileError(missing_columns_message(missing, table_file.original_header))
             lines = None
             if table_file.adapter:
-                fr.message = f"read as a {table_file.adapter} export"
+                fr.message = "; ".join(filter(None, [f"read as a {table_file.adapter} export", table_file.note]))
+                if table_file.family == "attendance":
+                    attendance_files.append(rel)
             if (path.suffix.lower() == ".csv" and not table_file.adapter
                     and not duplicated_columns(table_file.original_header)):
                 lines = plain_csv_layout(path, table_file.encoding, table_file.delimiter)
@@ -436,15 +482,18 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
         if fr.rows_read == 0:
             fr.message = "; ".join(filter(None, [fr.message, "warning: the file has a header but no data rows"]))
         con.execute(f"CREATE OR REPLACE TEMP TABLE _checked AS {check_sql(contract, settings, table_file.header)}")
+        if table_file.adapter:  # a further row of an export record shares its verdict (records.py)
+            con.execute("""UPDATE _checked SET _problems = p._problems FROM _checked p
+                           WHERE _checked._member_of = p._seq""")
         sel = ", ".join(q(n) for n in raw_names)
         con.execute(f"""INSERT INTO _accepted SELECT {sel}, _extra_json, ?, _row, ?, ?, ? FROM _checked
-                        WHERE len(_problems) = 0""", [rel, digest, when, order])
+                        WHERE len(_problems) = 0 AND _member_of IS NULL AND _count_only IS NOT TRUE""", [rel, digest, when, order])
         con.execute(f"""INSERT INTO quarantine.rejected_rows
-            SELECT ?, ?, ?, _row, c._problems[1].col, c._problems[1].code, c._problems[1].reason,
+            SELECT ?, ?, ?, c._row, c._problems[1].col, c._problems[1].code, c._problems[1].reason,
                    CASE WHEN len(c._problems) > 1 THEN array_to_string(
                         list_transform(c._problems[2:], lambda e: e.col || ': ' || e.reason), '; ') END,
                    {raw_record_sql(table_file.header, table_file.original_header)}, ?
-            FROM _checked c JOIN _file f USING (_row) WHERE len(c._problems) > 0 ORDER BY _row""",
+            FROM _checked c JOIN _file f USING (_seq) WHERE len(c._problems) > 0 ORDER BY c._row, c._seq""",
                     [source, rel, digest, when])
         fr.rows_rejected = con.execute("SELECT count(*) FROM _checked WHERE len(_problems) > 0").fetchall()[0][0]
         fr.rows_loaded = fr.rows_read - fr.rows_rejected
@@ -460,11 +509,12 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
     if contributing > 1:
         con.execute(f"CREATE OR REPLACE TABLE raw.{q(source)} AS SELECT * EXCLUDE (_file_order) FROM _accepted "
                     f"{latest_wins}")
-        superseded = dict(con.execute(f"""
-            SELECT _source_file, count(*) FROM _accepted a
-            WHERE NOT EXISTS (SELECT 1 FROM raw.{q(source)} r
-                              WHERE r._source_file = a._source_file AND r._source_row = a._source_row)
-            GROUP BY 1""").fetchall())
+        # counted per file, not matched by row: one export line can give several rows (a wide survey)
+        superseded = {f: n for f, n in con.execute(f"""
+            SELECT a._source_file, a.n - coalesce(r.n, 0) FROM
+              (SELECT _source_file, count(*) AS n FROM _accepted GROUP BY 1) a
+              LEFT JOIN (SELECT _source_file, count(*) AS n FROM raw.{q(source)} GROUP BY 1) r USING (_source_file)
+            """).fetchall() if n}
     else:  # one file (or none): its accepted rows are the source, nothing is superseded
         con.execute("ALTER TABLE _accepted DROP COLUMN _file_order")
         con.execute(f"CREATE OR REPLACE TABLE raw.{q(source)} AS SELECT * FROM _accepted")
@@ -472,6 +522,11 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
     for fr in result.files:
         if superseded.get(fr.path):
             note = f"{superseded[fr.path]} loaded rows replaced by a later file with the same key"
+            fr.message = f"{fr.message}; {note}" if fr.message else note
+    if attendance_files:
+        for rel, n in merge_booked_and_attended(con, f"raw.{q(source)}", attendance_files).items():
+            fr = next(f for f in result.files if f.path == rel)
+            note = f"{n} attended session{'s are' if n > 1 else ' is'} the same meeting as a booking and merged into it"
             fr.message = f"{fr.message}; {note}" if fr.message else note
     result.rows_in_raw = con.execute(f"SELECT count(*) FROM raw.{q(source)}").fetchall()[0][0]
     con.execute("DROP TABLE _accepted")

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
-TABLE_EXTENSIONS = {".csv", ".xlsx", ".parquet"}
+TABLE_EXTENSIONS = {".csv", ".tsv", ".xlsx", ".parquet"}
 BATCH_ROWS = 50_000
 csv.field_size_limit(1 << 30)
 
@@ -40,7 +40,9 @@ class TableFile:
     batches: Iterator[list[Record]]
     encoding: str = ""
     delimiter: str = ""
-    adapter: str = ""           # the vendor adapter that mapped the file onto the canonical columns, if any
+    adapter: str = ""           # the vendor export (tool and variant) mapped onto the canonical columns, if any
+    note: str = ""              # what the manifest says about how that export's rows are counted
+    family: str = ""            # the export's tool family: survey, booking or attendance
 
 
 def normalise_header(name: str) -> str:
@@ -293,7 +295,7 @@ def open_table(path: Path, batch_rows: int = BATCH_ROWS) -> TableFile:
     suffix = path.suffix.lower()
     if path.stat().st_size == 0:
         raise FileError("the file is empty (0 bytes): export it again")
-    if suffix == ".csv":
+    if suffix in (".csv", ".tsv", ".txt"):
         return read_csv(path, batch_rows)
     if suffix == ".xlsx":
         return read_xlsx(path, batch_rows)

@@ -13,7 +13,8 @@ def _q(text: str) -> str:
 
 
 def end_not_before_start(source: str, settings) -> tuple[list[str], list[tuple[str, str, str, str]]]:
-    pairs = {"cohorts": ("start_date", "end_date"), "assignments": ("matched_on", "ended_on")}
+    pairs = {"cohorts": ("start_date", "end_date"), "assignments": ("matched_on", "ended_on"),
+             "employees": ("hired_on", "left_on")}
     start, end = pairs[source]
     return [], [(end, f"x.{end} < x.{start}",
                  f"'{end} ' || CAST(x.{end} AS VARCHAR) || ' is before {start} ' || CAST(x.{start} AS VARCHAR)", "end_before_start")]
@@ -64,6 +65,17 @@ def fx_rate_exists(source: str, settings):
     return [], [("currency", cond, reason, "no_fx_rate")]
 
 
+def employee_known(source: str, settings):
+    join = "LEFT JOIN (SELECT DISTINCT employee_id FROM raw.employees) emp ON emp.employee_id = x.employee_id"
+    return [join], [("employee_id", "x.employee_id IS NOT NULL AND emp.employee_id IS NULL",
+                     "'unknown employee ' || x.employee_id || ': not in employees'", "unknown_reference")]
+
+
+def rating_has_value(source: str, settings):
+    return [], [("value", "x.event = 'rating' AND x.value IS NULL",
+                 "'value is required for a rating event: the rating given'", "missing_required")]
+
+
 RULES = {
     "end_not_before_start": end_not_before_start,
     "completed_not_after_as_of": completed_not_after_as_of,
@@ -72,4 +84,6 @@ RULES = {
     "score_in_scale": score_in_scale,
     "cohort_or_sponsor": cohort_or_sponsor,
     "fx_rate_exists": fx_rate_exists,
+    "employee_known": employee_known,
+    "rating_has_value": rating_has_value,
 }

@@ -5,8 +5,10 @@ published ones (`<warehouse>.refresh-<run>`, `<site>.refresh-<run>`; the run's o
 names, so a straggling child of a killed refresh can never write into the next
 refresh's files). Only when every step
 has succeeded does `publish` move them into place, each with one atomic rename,
-so a refresh killed at any point leaves what was published untouched. One
-refresh at a time holds `<warehouse>.lock` (an flock, released by the kernel
+so a refresh killed at any point leaves what was published untouched. A refresh
+that fails publishes, the same way, a copy of the last good warehouse holding that
+run's manifest and quarantine, and the last good site with that run's operations
+page (`failed_warehouse`, `publish_failed`). One refresh at a time holds `<warehouse>.lock` (an flock, released by the kernel
 even when the process is killed).
 """
 from __future__ import annotations
@@ -41,6 +43,11 @@ class Workspace:
         return self.site.with_name(f"{self.site.name}.refresh-{self.token}")
 
     @property
+    def failed_warehouse(self) -> Path:
+        """Where a failed refresh assembles the warehouse it publishes (last good marts, its own manifest)."""
+        return self.warehouse.with_name(f"{self.warehouse.name}.refresh-{self.token}-failed")
+
+    @property
     def lock_path(self) -> Path:
         return self.warehouse.with_name(self.warehouse.name + ".lock")
 
@@ -59,10 +66,19 @@ class Workspace:
 
     def publish(self) -> None:
         """Move the new warehouse and site into place (each one atomic rename)."""
-        if Path(str(self.work_warehouse) + ".wal").exists():
+        self._swap_in(self.work_warehouse)
+
+    def publish_failed(self) -> None:
+        """Move a failed refresh's warehouse (`failed_warehouse`) and site into place; drop its work files."""
+        self._swap_in(self.failed_warehouse)
+        self.work_warehouse.unlink(missing_ok=True)
+        Path(str(self.work_warehouse) + ".wal").unlink(missing_ok=True)
+
+    def _swap_in(self, new_warehouse: Path) -> None:
+        if Path(str(new_warehouse) + ".wal").exists():
             raise RuntimeError("the new warehouse still has an open write-ahead log; refusing to publish")
         _fsync_tree(self.work_site)
-        os.replace(self.work_warehouse, self.warehouse)
+        os.replace(new_warehouse, self.warehouse)
         Path(str(self.warehouse) + ".wal").unlink(missing_ok=True)
         if self.site.exists():
             if not _exchange(self.work_site, self.site):

@@ -59,4 +59,14 @@ def make_hostile(landing: Path) -> dict:
         w.writerow(["participant_id", "email", "full_name", "cohort_id", "enrolled_on", "status"])
         w.writerow(["PT-TINY-1", "tiny1@client.example", "Tina Tiny", "CH-TINY", "2026-01-05", "active"])
         w.writerow(["PT-TINY-2", "tiny2@client.example", "Tom Tiny", "CH-TINY", "2026-01-05", "active"])
+    # a sponsor whose only cohort has 3 participants: its page must show none of their numbers
+    with open(landing / "sponsors" / "three.csv", "w", encoding="utf-8", newline="") as fh:
+        fh.write("sponsor_id,sponsor_name\nSP-3,Three Person Pilot Org\n")
+    with open(landing / "cohorts" / "three.csv", "w", encoding="utf-8", newline="") as fh:
+        fh.write("cohort_id,cohort_name,sponsor_id,start_date,end_date,planned_sessions\n"
+                 "CH-3,Three-person pilot,SP-3,2025-09-01,2026-03-31,6\n")
+    with open(landing / "participants" / "three.csv", "w", encoding="utf-8", newline="") as fh:
+        fh.write("participant_id,email,full_name,cohort_id,enrolled_on,status\n"
+                 + "".join(f"PT-3-{i},three{i}@client.example,Person Three{i},CH-3,2025-09-01,completed\n"
+                           for i in range(1, 4)))
     return {"tiny_cohort": "Tiny pilot cohort"}

@@ -130,3 +130,125 @@ def test_csv_downloads_equal_the_marts(hostile):
     formula = SPONSOR_NAMES["SP-KL"]
     assert "'" + formula in by_sponsor, "a name that starts with = is neutralised in the CSV"
     assert float(by_sponsor["'" + formula][1]) > 0
+
+
+def test_did_it_last_and_comparison_sections_hold_only_unsuppressed_mart_figures(hostile, visit):
+    sid = "SP-NW"
+    v = visit(hostile.site / "sponsors" / f"{sid}.html")
+    main = v.page.inner_text("main")
+    assert "Did it last?" in main and "Compared with similar colleagues" in main
+    assert "association, not proof of cause" in main
+    assert v.page.locator('figure.chart[data-chart="comparison_retention"] .main-svg').count() >= 1
+    downloads = csv_downloads(hostile.site / "sponsors" / f"{sid}.html")
+    label = "suppressed (n < 5)"
+    mart = {(m["cohort_name"], m["outcome"]): m for m in query(hostile.warehouse, """
+        SELECT d.cohort_name, c.* FROM marts.cohort_comparison c JOIN marts.cohort_directory d USING (cohort_id)
+        WHERE c.sponsor_id = ?""", [sid])}
+    got = {(r[0], r[1]): r for r in downloads["comparison_table"][1:]}
+    assert set(got) == set(mart) and any(not m["suppressed"] for m in mart.values())
+    for key, m in mart.items():
+        r = got[key]
+        if m["suppressed"]:
+            assert r[3:] == [label] * 7
+        else:
+            assert int(r[3]) == m["n_participants"] >= 5 and int(r[4]) == m["n_comparison"] >= 5
+            assert float(r[7]) == pytest.approx(m["difference"], rel=1e-12)
+            assert float(r[8]) == pytest.approx(m["ci95_low"], rel=1e-12)
+    # the balance table: no cell about fewer than 5 participants or colleagues, and never exactly one hidden
+    # cell per cohort and stratum dimension (it could be worked out from the total)
+    hidden_per_group: dict[tuple, int] = {}
+    for r in downloads["comparison_balance"][1:]:
+        group = (r[0], r[1])
+        hidden_per_group.setdefault(group, 0)
+        if r[3] == label:
+            hidden_per_group[group] += 1
+        else:
+            assert int(r[3]) >= 5 and int(r[4]) >= 5, r
+    assert hidden_per_group and all(n != 1 for n in hidden_per_group.values()), hidden_per_group
+    durability = query(hostile.warehouse, "SELECT * FROM marts.cohort_durability WHERE sponsor_id = ?", [sid])
+    rows = downloads["durability_table"][1:]
+    assert len(rows) == len(durability)
+    for r in rows:
+        if r[3] != label:
+            assert int(r[3]) >= 5
+            assert r[9] == label or float(r[9]) >= 0
+
+
+def test_operations_lists_participants_no_employee_matches(hostile, visit):
+    ops = visit(hostile.site / "operations.html")
+    text = ops.page.inner_text("main")
+    assert "Participants no employee matches" in text
+    assert "tiny1@client.example" in text and "no employee has this email" in text
+
+
+def test_without_hr_data_the_pages_say_what_to_supply(tmp_path, visit):
+    from tests.conftest import AS_OF, refresh, run_cli
+
+    run_cli(["generate", "--out", str(tmp_path / "landing"), "--participants", "60", "--seed", "3",
+             "--as-of", AS_OF.isoformat()], tmp_path)
+    for source in ("employees", "hr_events"):
+        for f in (tmp_path / "landing" / source).iterdir():
+            f.unlink()
+        (tmp_path / "landing" / source).rmdir()
+    responses = tmp_path / "landing" / "survey_responses" / "survey_responses.csv"
+    lines = responses.read_text(encoding="utf-8").splitlines(keepends=True)
+    responses.write_text("".join(line for line in lines if ",IMP_" not in line), encoding="utf-8")  # no estimates
+    refresh(tmp_path / "landing", tmp_path / "out")
+    assert query(tmp_path / "out" / "warehouse.duckdb", "SELECT count(*) AS n FROM marts.cohort_comparison")[0]["n"] == 0
+    for page in [p for p in (tmp_path / "out" / "site" / "sponsors").glob("*.html")][:1] + [
+            tmp_path / "out" / "site" / "finance.html"]:
+        v = visit(page)
+        text = v.page.inner_text("main")
+        assert "No comparison group was supplied" in text and "employees" in text
+        assert "comparison_table" not in page.read_text(encoding="utf-8")
+    sponsor = v = visit(sorted((tmp_path / "out" / "site" / "sponsors").glob("*.html"))[0])
+    text = sponsor.page.inner_text("main")
+    assert "No impact estimates yet" in text and "No comparison group" in text
+    assert "No return on investment is shown" in text and "ROI (estimate)" not in text
+    assert "return on investment" not in v.page.locator("section.answer").inner_text().lower()
+
+
+def _answer(v) -> str:
+    return v.page.locator("section.answer").inner_text()
+
+
+def test_answer_first_sentences_use_only_unsuppressed_figures(hostile, visit):
+    v = visit(hostile.site / "sponsors" / "SP-NW.html")
+    answer = _answer(v)
+    assert v.page.locator("main section.answer").count() == 1
+    first = v.page.locator("main h2").first.inner_text()
+    assert first == "In short", "the page opens with the answer"
+    assert "Self-rated" in answer and "Observer-rated" in answer and "per participant" in answer
+    assert "Tiny pilot cohort" not in answer
+    outcomes = query(hostile.warehouse, "SELECT * FROM marts.sponsor_outcomes WHERE sponsor_id = 'SP-NW'")
+    for r in outcomes:
+        figure = f"{r['competency']} {r['mean_change']:+.2f} points"
+        if r["rater_type"] == "self":
+            assert (figure in answer) == (not r["suppressed"] and r["ci95_low"] is not None), figure
+    # a sponsor whose only cohort has 3 people: no number about them anywhere in the answer or the value section
+    three = visit(hostile.site / "sponsors" / "SP-3.html")
+    text = _answer(three)
+    assert re.findall(r"\d+", text) == ["5", "5"], text  # only "fewer than 5 ... at least 5"
+    assert "suppressed (n < 5)" in three.page.locator("#worth ~ .kpis").first.inner_text()
+    assert three.page.locator('figure[data-chart="roi_tornado"]').count() == 0
+
+
+def test_value_and_tornado_charts_render_offline_and_their_csv_equals_the_marts(hostile, visit):
+    for s in query(hostile.warehouse, "SELECT * FROM marts.sponsor_value WHERE NOT suppressed AND n_estimates >= 5"):
+        path = hostile.site / "sponsors" / f"{s['sponsor_id']}.html"
+        v = visit(path)
+        for chart in ("value", "roi_tornado"):
+            assert v.page.locator(f'figure.chart[data-chart="{chart}"] .main-svg').count() >= 1, (path.name, chart)
+        assert "Assumptions used" in v.page.inner_text("main") and "ROI (estimate)" in v.page.inner_text("main")
+        downloads = csv_downloads(path)
+        header, row = downloads["value"]
+        for col, cell in zip(header, row):
+            assert float(cell) == pytest.approx(s[col], rel=1e-12) if cell else s[col] is None, col
+        sens = {r["assumption"]: r for r in query(
+            hostile.warehouse, "SELECT * FROM marts.sponsor_value_sensitivity WHERE sponsor_id = ?", [s["sponsor_id"]])}
+        got = downloads["roi_tornado"]
+        assert len(got) - 1 == len([r for r in sens.values() if r["roi_pct_at_low"] is not None])
+        for r in got[1:]:
+            m = sens[r[0]]
+            assert float(r[4]) == pytest.approx(m["roi_pct_at_low"], rel=1e-12)
+            assert float(r[5]) == pytest.approx(m["roi_pct_at_high"], rel=1e-12)

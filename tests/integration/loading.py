@@ -31,6 +31,9 @@ BASE = {
     "costs": ("cost_id,incurred_on,category,amount,currency,cohort_id,sponsor_id\n"
               "F1,2024-02-01,coaching_fee,200,USD,C1,\nL1,2024-02-01,licence,-50,EUR,,S2\n"),
     "fx_rates": "currency,valid_from,rate_to_reporting\nEUR,2024-01-01,1.1\n",
+    "employees": ("employee_id,email,job_level,department,region,hired_on,left_on,exit_type\n"
+                  "E1,P1@x.org ,L1,D1,,2020-01-01,,\nE2,e2@x.org,L1,D1,,2019-05-01,2024-03-01,Voluntary\n"),
+    "hr_events": "employee_id,event,event_on,value\nE1,rating,2023-12-01,3\nE2,promotion,2023-06-01,\n",
 }
 
 

@@ -33,7 +33,7 @@ def load_both(path: Path):
 @given(rows=st.lists(st.lists(cell, min_size=3, max_size=3), min_size=1, max_size=30),
        delimiter=st.sampled_from([",", ";", "\t"]), bom=st.booleans(), crlf=st.booleans())
 def test_fast_path_equals_general_reader(rows, delimiter, bom, crlf):
-    rows = [r for r in rows if any(c.strip() for c in r) or delimiter]  # a line of delimiters is not blank
+    # every generated line holds two delimiters, so none is blank: the general reader keeps them all
     newline = "\r\n" if crlf else "\n"
     text = newline.join([delimiter.join(["a", "b", "c"])] + [delimiter.join(r) for r in rows]) + newline
     with tempfile.TemporaryDirectory() as tmp:

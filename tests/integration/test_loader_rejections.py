@@ -50,6 +50,14 @@ CASES = [
     ("cohorts", "C9,Nine,S1,2024-01-01,2024-05-01,6.5,,,", "planned_sessions", ["not a whole number"]),
     ("assignments", "P1,K2,2024-02-03,2024-02-01", "ended_on", ["before matched_on"]),
     ("sponsors", "S1,Acme again", "sponsor_id", ["duplicate key S1 occurs 2 times"]),
+    ("employees", "E9,e9@x.org,,,,2024-01-01,2023-01-01,voluntary", "left_on",
+     ["left_on 2023-01-01 is before hired_on 2024-01-01"]),
+    ("employees", "E9,e9@x.org,,,,2024-01-01,,fired", "exit_type", ['"fired"', "not allowed", "involuntary"]),
+    ("employees", "E9,e9@x.org,,,,,,", "hired_on", ["hired_on is required"]),
+    ("hr_events", "E404,promotion,2024-01-01,", "employee_id", ["unknown employee E404", "not in employees"]),
+    ("hr_events", "E1,rating,2024-02-01,", "value", ["value is required for a rating event"]),
+    ("hr_events", "E1,raise,2024-02-01,", "event", ['"raise"', "not allowed", "promotion, rating"]),
+    ("survey_responses", "R9,P1,360,later,self,LEAD_1,3,2024-05-04 09:00", "wave", ['"later"', "follow_up"]),
 ]
 
 
@@ -145,3 +153,24 @@ def test_the_file_loaded_last_wins_in_either_order(tmp_path, names, winner):
     assert con.execute("SELECT count(*) FROM raw.sponsors").fetchall()[0][0] == 2
     messages = dict((m[0], m[5]) for m in manifest(con, "sponsors"))
     assert "replaced by a later file" in messages["sponsors/a.csv"]
+
+
+def test_optional_hr_sources_absent_load_as_empty_tables(tmp_path):
+    root = write_landing(tmp_path)
+    for source in ("employees", "hr_events"):
+        for f in (root / source).iterdir():
+            f.unlink()
+        (root / source).rmdir()
+    con = load(root)
+    assert con.execute("SELECT count(*) FROM raw.employees").fetchall() == [(0,)]
+    assert con.execute("SELECT count(*) FROM raw.hr_events").fetchall() == [(0,)]
+    assert manifest(con, "employees") == [] and manifest(con, "hr_events") == []
+
+
+def test_employees_and_hr_events_load_typed(tmp_path):
+    con = load(write_landing(tmp_path))
+    assert con.execute("SELECT employee_id, email, region, left_on, exit_type FROM raw.employees ORDER BY 1").fetchall() \
+        == [("E1", "p1@x.org", None, None, None), ("E2", "e2@x.org", None, __import__("datetime").date(2024, 3, 1),
+                                                    "voluntary")]
+    assert con.execute("SELECT employee_id, event, value FROM raw.hr_events ORDER BY 1").fetchall() \
+        == [("E1", "rating", 3.0), ("E2", "promotion", None)]

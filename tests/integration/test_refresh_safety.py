@@ -59,8 +59,12 @@ def test_broken_file_fails_the_refresh_and_keeps_the_last_good_pages(landing, pu
     proc = refresh(landing, out, check=False)
     assert proc.returncode == 1
     assert "participants/zz_broken.csv" in proc.stderr and "missing required column" in proc.stderr
-    assert "left as they were" in proc.stderr
-    assert snapshot(out) == before
+    assert "last good marts and sponsor and finance pages were kept" in proc.stderr
+    # the failure is published on the operations page (tests/integration/test_failures.py); the rest is kept
+    after = snapshot(out)
+    assert {k: v for k, v in after.items() if k.startswith("site/") and not k.endswith("operations.html")} == \
+        {k: v for k, v in before.items() if k.startswith("site/") and not k.endswith("operations.html")}
+    assert after["site/operations.html"] != before["site/operations.html"]
     (landing / "participants" / "zz_broken.csv").unlink()
     refresh(landing, out)  # the next refresh completes normally
 

@@ -46,9 +46,12 @@ def test_min_group_size_below_three_refused_from_environment(tmp_path):
 
 
 def test_as_of_defaults_to_today_in_the_configured_zone(tmp_path):
-    cfg = load_config(write(tmp_path, 'timezone = "Pacific/Kiritimati"'), environ={})
-    from zoneinfo import ZoneInfo
-    assert cfg.resolved_as_of() == dt.datetime.now(ZoneInfo("Pacific/Kiritimati")).date()
+    # Kiritimati is UTC+14 and Pago Pago UTC-11 all year (no daylight saving): 25 hours apart, so their
+    # dates always differ, and each is worked out here from UTC by its fixed offset
+    utc_now = dt.datetime.now(dt.timezone.utc)
+    for zone, hours in (("Pacific/Kiritimati", 14), ("Pacific/Pago_Pago", -11)):
+        cfg = load_config(write(tmp_path, f'timezone = "{zone}"'), environ={})
+        assert cfg.resolved_as_of() == (utc_now + dt.timedelta(hours=hours)).date(), zone
     cfg = load_config(write(tmp_path, ""), overrides={"as_of": "2025-02-03"}, environ={})
     assert cfg.resolved_as_of() == dt.date(2025, 2, 3)
 
@@ -66,3 +69,17 @@ def test_engine_is_duckdb_or_spark_from_file_or_environment(tmp_path):
     with pytest.raises(ConfigError) as info:
         load_config(write(tmp_path, ""), environ={"COACHLENS_ENGINE": "snowflake"})
     assert str(info.value) == "config key 'engine': 'snowflake' is not allowed; expected \"duckdb\" or \"spark\""
+
+
+def test_value_assumptions_reach_dbt_and_bad_values_name_the_key(tmp_path):
+    cfg = load_config(write(tmp_path, "[value]\nparticipant_hour_cost = 80\nestimate_discount = 0.2\n"), environ={})
+    assert cfg.dbt_vars()["participant_hour_cost"] == 80.0 and cfg.dbt_vars()["estimate_discount"] == 0.2
+    assert cfg.dbt_vars()["replacement_cost"] is None and cfg.dbt_vars()["window_days"] == 365
+    cfg = load_config(write(tmp_path, ""), environ={"COACHLENS_VALUE_REPLACEMENT_COST": "42000",
+                                                     "COACHLENS_VALUE_WINDOW_DAYS": "180"})
+    assert cfg.dbt_vars()["replacement_cost"] == 42000.0 and cfg.dbt_vars()["window_days"] == 180
+    for text, key in (("[value]\nestimate_discount = 1.5", "value_estimate_discount"),
+                      ("[value]\nwindow_days = 0", "value_window_days"),
+                      ('[value]\nreplacement_cost = "lots"', "value_replacement_cost")):
+        with pytest.raises(ConfigError, match=key):
+            load_config(write(tmp_path, text), environ={})

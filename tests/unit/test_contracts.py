@@ -8,8 +8,9 @@ from pipelines.lib import contracts as contracts_module
 def test_every_source_of_spec_has_a_contract_in_dependency_order():
     order = list(load_contracts(CONTRACTS_DIR))
     assert set(order) == {"sponsors", "cohorts", "participants", "coaches", "assignments", "sessions", "survey_items",
-                          "survey_responses", "goals", "costs", "fx_rates"}
+                          "survey_responses", "goals", "costs", "fx_rates", "employees", "hr_events"}
     assert order.index("cohorts") < order.index("participants") < order.index("sessions")
+    assert order.index("employees") < order.index("hr_events")
 
 
 def test_unsupported_breach_behaviour_is_refused(tmp_path):

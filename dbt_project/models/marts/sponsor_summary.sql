@@ -1,19 +1,32 @@
--- One row per sponsor: the headline figures of the sponsor page over all its cohorts, computed
--- from participant, session, survey, goal and cost rows (not by averaging cohort ratios).
+-- One row per sponsor: the headline figures of the sponsor page over its reported cohorts (those not
+-- suppressed, int_cohorts_reported), computed from participant, session, survey, goal and cost rows
+-- (not by averaging cohort ratios). NPS and goal totals add up only the cohorts whose NPS or goal row is
+-- itself shown (not suppressed). `cohorts` counts every cohort, `cohorts_reported` those counted.
 with sponsors as (
     select * from {{ ref('stg_landing__sponsors') }}
 ),
 
+reported as (
+    select * from {{ ref('int_cohorts_reported') }}
+),
+
 journey as (
     select * from {{ ref('participant_journey') }}
+    where cohort_id in (select cohort_id from reported)
 ),
 
 sessions as (
     select * from {{ ref('int_sessions_classified') }}
+    where cohort_id in (select cohort_id from reported)
 ),
 
 cohort_rows as (
-    select sponsor_id, count(*) as cohorts from {{ ref('stg_landing__cohorts') }} group by sponsor_id
+    select
+        sponsor_id,
+        count(*) as cohorts,
+        count(*) filter (where cohort_id in (select cohort_id from reported)) as cohorts_reported
+    from {{ ref('stg_landing__cohorts') }}
+    group by sponsor_id
 ),
 
 people as (
@@ -36,6 +49,7 @@ satisfaction as (
         sum(promoters) as promoters,
         sum(detractors) as detractors
     from {{ ref('cohort_satisfaction') }}
+    where cohort_id in (select cohort_id from reported) and not suppressed
     group by sponsor_id
 ),
 
@@ -44,11 +58,15 @@ improved as (
     from {{ ref('int_participant_outcomes') }} as outcomes
     inner join {{ ref('stg_landing__cohorts') }} as cohorts using (cohort_id)
     where outcomes.is_paired and outcomes.reliably_improved
+        and outcomes.cohort_id in (select cohort_id from reported)
     group by cohorts.sponsor_id
 ),
 
 spend as (
-    select sponsor_id, sum(total_cost) as total_cost from {{ ref('cohort_costs') }} group by sponsor_id
+    select sponsor_id, sum(total_cost) as total_cost
+    from {{ ref('cohort_costs') }}
+    where cohort_id in (select cohort_id from reported)
+    group by sponsor_id
 ),
 
 goals as (
@@ -60,6 +78,7 @@ goals as (
         sum(n_gas_participants) as n_gas_participants,
         sum(mean_gas_tscore * n_gas_participants) as gas_tscore_sum
     from {{ ref('cohort_goals') }}
+    where cohort_id in (select cohort_id from reported) and not suppressed
     group by sponsor_id
 )
 
@@ -67,6 +86,7 @@ select
     sponsors.sponsor_id,
     sponsors.sponsor_name,
     cast(coalesce(cohort_rows.cohorts, 0) as integer) as cohorts,
+    cast(coalesce(cohort_rows.cohorts_reported, 0) as integer) as cohorts_reported,
     cast(coalesce(people.enrolled, 0) as integer) as enrolled,
     cast(coalesce(people.matched, 0) as integer) as matched,
     cast(coalesce(people.activated, 0) as integer) as activated,

@@ -12,8 +12,10 @@ import dagster as dg
 import duckdb
 
 from pipelines.defs.resources import CoachlensResource
+from pipelines.lib.carry_over import carry_over, fingerprints, record_fingerprint, source_fingerprint
 from pipelines.lib.contracts import Contract, load_contracts
-from pipelines.lib.loader import LoadSettings, load_source, prepare_warehouse
+from pipelines.lib.erasure import apply_erasures, erased_pseudonyms, record_erasures
+from pipelines.lib.loader import FileResult, LoadSettings, SourceResult, load_source, prepare_warehouse
 from pipelines.lib.progress import progress
 
 INGEST_GROUP = "ingest"
@@ -73,12 +75,8 @@ def landing_inventory(context: dg.AssetExecutionContext, coachlens: CoachlensRes
         con.execute("INSERT INTO raw.refresh_run VALUES (?, ?, ?, ?, ?)",
                     [context.run_id, started, cfg.resolved_as_of(), str(cfg.landing),
                      json.dumps({**cfg.dbt_vars(), "pseudonym_salt": "(hidden)"})])
-        previous = _previous_loaded_at(ws.warehouse)
         _carry_audit_history(con, ws.warehouse)
-        con.execute("CREATE OR REPLACE TABLE raw._previous_loaded_at (path VARCHAR, sha256 VARCHAR, loaded_at TIMESTAMPTZ)")
-        if previous:
-            con.executemany("INSERT INTO raw._previous_loaded_at VALUES (?, ?, ?)",
-                            [[p, s, t] for (p, s), t in previous.items()])
+        record_erasures(con, cfg.warehouse)
     folders = sorted(p.name for p in cfg.landing.iterdir() if p.is_dir())
     return dg.MaterializeResult(metadata={"landing": str(cfg.landing), "as_of": str(cfg.resolved_as_of()),
                                           "source_folders": ", ".join(folders) or "(none)"})
@@ -106,11 +104,23 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
                                 timezone=cfg.timezone)
         with coachlens.connect() as con:
             started = con.execute("SELECT started_at FROM raw.refresh_run").fetchall()[0][0]
-            previous = {(p, s): t for p, s, t in con.execute("SELECT * FROM raw._previous_loaded_at").fetchall()}
-            result = load_source(con, contract, cfg.landing, settings, started, previous, log=context.log.info)
+            erased = erased_pseudonyms(cfg.warehouse)
+            fingerprint = source_fingerprint(
+                contract, cfg.landing, {"as_of": settings.as_of, "reporting_currency": settings.reporting_currency,
+                                        "timezone": settings.timezone, "erased": sorted(erased)}, fingerprints(con))
+            carried = None if coachlens.full_refresh else \
+                carry_over(con, coachlens.workspace().warehouse, source, fingerprint)
+            if carried is not None:
+                result = _carried_result(con, source, carried)
+            else:
+                previous = _previous_loaded_at(coachlens.workspace().warehouse)
+                result = load_source(con, contract, cfg.landing, settings, started, previous, log=context.log.info)
+                apply_erasures(con, contract, result, cfg.pseudonym_salt, erased)
+            record_fingerprint(con, source, None if result.failed else fingerprint)
         totals = result.totals()
         progress(f"ingest {source:<17} {totals['rows_read']:>10,} read {totals['rows_loaded']:>10,} loaded "
-                 f"{totals['rows_rejected']:>8,} rejected" + (f"  {totals['files_failed']} FILE(S) FAILED" if result.failed else ""))
+                 f"{totals['rows_rejected']:>8,} rejected" + (f"  {totals['files_failed']} FILE(S) FAILED" if result.failed else "")
+                 + ("  (unchanged: carried over)" if carried is not None else ""))
         for f in result.files:
             context.log.info(f"{f.path}: {f.status}, read {f.rows_read}, loaded {f.rows_loaded}, "
                              f"rejected {f.rows_rejected}{'; ' + f.message if f.message else ''}")
@@ -130,6 +140,13 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
 
     _raw.__name__ = f"raw_{source}"
     return _raw
+
+
+def _carried_result(con, source: str, manifest_rows: list) -> SourceResult:
+    """The SourceResult of a source carried over from the published warehouse (its manifest rows)."""
+    result = SourceResult(source, [FileResult(*row) for row in manifest_rows])
+    result.rows_in_raw = con.execute(f'SELECT count(*) FROM raw."{source}"').fetchall()[0][0]
+    return result
 
 
 def _freshness_check(max_age: float | None, result, started: dt.datetime) -> dg.AssetCheckResult:

@@ -1,0 +1,90 @@
+"""Publishing a refresh that failed, so the failure is seen where programme leads look (SPEC section 8).
+
+The published warehouse becomes a copy of the last good one (its marts and raw tables unchanged) holding
+this run's manifest (`raw.file_manifest`), quarantine (`quarantine.rejected_rows`) and what failed
+(`audit.failed_refresh`); on a first run, a new warehouse with only those. The published site keeps the last
+good sponsor and finance pages byte for byte; its operations page is replaced by one that opens with the
+failure and what to fix. Both are swapped in atomically, like a good refresh.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import json
+import shutil
+
+import duckdb
+
+from pipelines.lib.loader import prepare_warehouse
+from pipelines.lib.outcome import Outcome
+from pipelines.lib.workspace import Workspace
+
+FAILED_REFRESH_DDL = """CREATE OR REPLACE TABLE audit.failed_refresh (
+    run_id VARCHAR, failed_at TIMESTAMPTZ, as_of DATE, problems JSON, last_good_refresh TIMESTAMPTZ)"""
+RUN_TABLES = ("raw.file_manifest", "quarantine.rejected_rows")
+
+
+def last_good_refresh(con) -> dt.datetime | None:
+    """When the marts of this warehouse were built (None when it has none)."""
+    try:
+        return con.execute("SELECT started_at FROM raw.refresh_run").fetchall()[0][0]
+    except (duckdb.Error, IndexError):
+        return None
+
+
+def _assemble_warehouse(ws: Workspace, outcome: Outcome, as_of: dt.date, failed_at: dt.datetime):
+    target = ws.failed_warehouse
+    target.unlink(missing_ok=True)
+    if ws.warehouse.exists():
+        shutil.copyfile(ws.warehouse, target)
+    con = duckdb.connect(str(target))
+    try:
+        prepare_warehouse(con)
+        con.execute("CREATE SCHEMA IF NOT EXISTS audit")
+        if ws.work_warehouse.exists():
+            con.execute(f"ATTACH '{ws.work_warehouse}' AS run (READ_ONLY)")
+            try:
+                for table in RUN_TABLES:
+                    try:
+                        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM run.{table}")
+                    except duckdb.CatalogException:  # the run failed before it made the table
+                        con.execute(f"DELETE FROM {table}")
+            finally:
+                con.execute("DETACH run")
+        else:
+            for table in RUN_TABLES:
+                con.execute(f"DELETE FROM {table}")
+        last_good = last_good_refresh(con)
+        con.execute(FAILED_REFRESH_DDL)
+        con.execute("INSERT INTO audit.failed_refresh VALUES (?, ?, ?, ?, ?)",
+                    [outcome.run_id, failed_at, as_of, json.dumps(outcome.problems), last_good])
+        con.execute("CHECKPOINT")
+    finally:
+        con.close()
+    return last_good
+
+
+def _assemble_site(ws: Workspace, outcome: Outcome, as_of: dt.date, failed_at: dt.datetime, last_good) -> None:
+    from dashboards.failure_page import build_failure_index, build_failure_page
+
+    shutil.rmtree(ws.work_site, ignore_errors=True)  # pages a failed run may have half written
+    if ws.site.exists():
+        shutil.copytree(ws.site, ws.work_site)
+    else:
+        ws.work_site.mkdir(parents=True)
+    con = duckdb.connect(str(ws.failed_warehouse), read_only=True)
+    try:
+        page = build_failure_page(con, outcome, as_of, failed_at, last_good)
+    finally:
+        con.close()
+    (ws.work_site / "operations.html").write_text(page.render(), encoding="utf-8")
+    if not (ws.work_site / "index.html").exists():
+        index = build_failure_index(outcome, as_of, failed_at)
+        (ws.work_site / "index.html").write_text(index.render(), encoding="utf-8")
+
+
+def publish_failed_refresh(ws: Workspace, outcome: Outcome, as_of: dt.date) -> None:
+    """Publish the failed run's manifest, quarantine and operations page; keep everything else as it was."""
+    failed_at = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    last_good = _assemble_warehouse(ws, outcome, as_of, failed_at)
+    _assemble_site(ws, outcome, as_of, failed_at, last_good)
+    ws.publish_failed()
