@@ -188,7 +188,7 @@ def has_employees(con) -> bool:
 
 def unmatched_participants(con) -> list[dict]:
     return rows(con, """SELECT p.full_name, p.email, d.cohort_name, l.unmatched_reason
-                        FROM intermediate.int_participant_employees l
+                        FROM marts.participant_employee_links l
                         JOIN staging.stg_landing__participants p USING (participant_id)
                         JOIN marts.cohort_directory d ON d.cohort_id = l.cohort_id
                         WHERE l.employee_id IS NULL ORDER BY d.cohort_name, p.full_name""")
