@@ -29,7 +29,7 @@ from tests.integration.test_refresh_e2e import close
 
 pytestmark = pytest.mark.e2e
 UTC = dt.timezone.utc
-WAVE_LABELS = {"pre": "Baseline", "mid": "Midpoint", "post": "Final", "pulse": "Pulse"}
+WAVE_LABELS = {"pre": "Baseline", "mid": "Midpoint", "post": "Final", "follow_up": "Six months on", "pulse": "Pulse"}
 LATE_CANCEL_HOURS = 24
 ZOOM_EVERY = 25  # every 25th completed session also has a Zoom report
 
@@ -104,7 +104,7 @@ def qualtrics_exports(landing: Path, out: Path, clock: Clock) -> None:
         item_lines = "".join(f'  "QID{k}": {i}\n' for k, i in enumerate(item_ids, start=1))
         (out / "mappings" / f"qualtrics_{n}.yml").write_text(
             f'source: survey_responses\nfiles: ["survey_responses/{name}"]\ninstrument: "{instrument}"\n'
-            'wave: {column: Wave, values: {Baseline: pre, Midpoint: mid, Final: post, Pulse: pulse}}\n'
+            'wave: {column: Wave, values: {Baseline: pre, Midpoint: mid, Final: post, Six months on: follow_up, Pulse: pulse}}\n'
             "rater_type: {column: Rater}\nparticipant: {column: RecipientEmail}\nresponse_id: {column: ResponseId}\n"
             "submitted_at: {column: RecordedDate}\nsession_id: {column: SessionRef}\ntimezone: Europe/London\n"
             f"items:\n{item_lines}", encoding="utf-8")
