@@ -102,11 +102,15 @@ def carry_over(con: duckdb.DuckDBPyConnection, published: Path, source: str, fin
         found = con.execute("""SELECT count(*) FROM duckdb_tables() WHERE database_name = 'published'
                                AND schema_name = 'raw' AND table_name IN ('source_fingerprints', ?)""",
                             [source]).fetchall()[0][0]
-        if found != 2:
+        failed_publish = con.execute("""SELECT count(*) FROM duckdb_tables() WHERE database_name = 'published'
+                                        AND schema_name = 'audit' AND table_name = 'failed_refresh'""").fetchall()[0][0]
+        if found != 2 or failed_publish:  # only a successful refresh's rows are carried over
             return None
         same = con.execute("SELECT count(*) FROM published.raw.source_fingerprints WHERE source = ? "
                            "AND fingerprint = ?", [source, fingerprint]).fetchall()[0][0]
-        if not same:
+        failed_files = con.execute("SELECT count(*) FROM published.raw.file_manifest WHERE source = ? "
+                                   "AND status = 'failed'", [source]).fetchall()[0][0]
+        if not same or failed_files:
             return None
         name = '"' + source.replace('"', '""') + '"'
         con.execute(f"CREATE OR REPLACE TABLE raw.{name} AS SELECT * FROM published.raw.{name}")

@@ -50,6 +50,8 @@ def _env(record: dict, cfg, landing: Path, work: Path) -> dict:
             env.update({f"COACHLENS_FRESHNESS_{s.upper()}": str(h) for s, h in value.items()})
         elif key in KEYS and key not in ("as_of", "pseudonym_salt") and value is not None:
             env[f"COACHLENS_{key.upper()}"] = str(value)
+        elif f"value_{key}" in KEYS and value is not None:  # [value] keys reach dbt without their prefix
+            env[f"COACHLENS_VALUE_{key.upper()}"] = str(value)
     return env
 
 

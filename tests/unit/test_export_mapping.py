@@ -36,7 +36,7 @@ def test_a_good_mapping_is_found_by_its_globs(tmp_path):
 
 
 @pytest.mark.parametrize("change, message", [
-    (("wave: pre", "wave: baseline"), "wave is 'baseline'; allowed: pre, mid, post, pulse"),
+    (("wave: pre", "wave: baseline"), "wave is 'baseline'; allowed: pre, mid, post, follow_up, pulse"),
     (("rater_type: self", "rater_type: {colum: R}"), "rater_type must be a value or {column: NAME}"),
     (("  Q1: LEAD_1", "  Q1:"), "items Q1 have no item_id"),
     (("instrument: lead\n", ""), "missing instrument"),
