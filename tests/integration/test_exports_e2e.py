@@ -222,7 +222,7 @@ def test_the_facts_came_from_the_exports(refreshed, from_exports):
         return query(db, sql)[0]["n"]
     canonical_answers = count(refreshed.warehouse, "SELECT count(*) AS n FROM raw.survey_responses")
     assert count(from_exports, "SELECT count(*) AS n FROM raw.survey_responses WHERE _source_file LIKE "
-                               "'survey_responses/qualtrics_%' AND response_id LIKE '%:RS-%'") == canonical_answers
+                               "'survey_responses/qualtrics_%' AND response_id LIKE '%:R_-%'") == canonical_answers
     late = count(from_exports, "SELECT count(*) AS n FROM raw.sessions WHERE _source_file LIKE '%late_cancellations%'")
     booked = count(from_exports, "SELECT count(*) AS n FROM raw.sessions WHERE _source_file LIKE '%calendly%'")
     assert late > 0 and booked + late == count(refreshed.warehouse, "SELECT count(*) AS n FROM raw.sessions")
