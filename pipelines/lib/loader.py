@@ -487,7 +487,8 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
                            WHERE _checked._member_of = p._seq""")
         sel = ", ".join(q(n) for n in raw_names)
         con.execute(f"""INSERT INTO _accepted SELECT {sel}, _extra_json, ?, _row, ?, ?, ? FROM _checked
-                        WHERE len(_problems) = 0 AND _member_of IS NULL AND _count_only IS NOT TRUE""", [rel, digest, when, order])
+                        WHERE len(_problems) = 0 AND _member_of IS NULL AND _count_only IS NOT TRUE
+                        ORDER BY _seq""", [rel, digest, when, order])  # file order: the same raw table every run
         con.execute(f"""INSERT INTO quarantine.rejected_rows
             SELECT ?, ?, ?, c._row, c._problems[1].col, c._problems[1].code, c._problems[1].reason,
                    CASE WHEN len(c._problems) > 1 THEN array_to_string(
@@ -508,7 +509,7 @@ def load_source(con: duckdb.DuckDBPyConnection, contract: Contract, landing: Pat
                    if contributing > 1 else "")  # keys are unique within one file: nothing to choose
     if contributing > 1:
         con.execute(f"CREATE OR REPLACE TABLE raw.{q(source)} AS SELECT * EXCLUDE (_file_order) FROM _accepted "
-                    f"{latest_wins}")
+                    f"{latest_wins} ORDER BY _file_order, _source_row, {key}")  # a window reorders rows: restore
         # counted per file, not matched by row: one export line can give several rows (a wide survey)
         superseded = {f: n for f, n in con.execute(f"""
             SELECT a._source_file, a.n - coalesce(r.n, 0) FROM
