@@ -141,7 +141,9 @@ def test_the_next_refresh_from_the_same_files_keeps_them_out(programme):
         assert all(r == lo + rj for r, lo, rj in manifest.values())
         erased = con.execute("SELECT file, row_number, raw_record FROM quarantine.rejected_rows "
                              "WHERE reason_code = 'erased' ORDER BY ALL").fetchall()
-        assert erased == [("assignments/assignments.csv", 2, None), ("goals/goals.csv", 2, None),
+        # the person's HR records go too: employee E1 has P1's email, and E1's rating event
+        assert erased == [("assignments/assignments.csv", 2, None), ("employees/employees.csv", 2, None),
+                          ("goals/goals.csv", 2, None), ("hr_events/hr_events.csv", 2, None),
                           ("participants/participants.csv", 2, None), ("sessions/sessions.csv", 2, None),
                           ("sessions/sessions.csv", 4, None), ("sessions/sessions.csv", 5, None),
                           ("survey_responses/survey_responses.csv", 2, None)]
