@@ -111,15 +111,17 @@ def _decodes(path: Path, encoding: str) -> bool:
     return True
 
 
-def detect_delimiter(first_line: str) -> str:
-    """The most frequent of comma, semicolon and tab outside quotes in the header line."""
+def detect_delimiter(*lines: str) -> str:
+    """The most frequent of comma, semicolon and tab outside quotes over the given lines (each line's quoting
+    counted on its own; ties go to comma)."""
     counts = {",": 0, ";": 0, "\t": 0}
-    in_quotes = False
-    for ch in first_line:
-        if ch == '"':
-            in_quotes = not in_quotes
-        elif not in_quotes and ch in counts:
-            counts[ch] += 1
+    for line in lines:
+        in_quotes = False
+        for ch in line:
+            if ch == '"':
+                in_quotes = not in_quotes
+            elif not in_quotes and ch in counts:
+                counts[ch] += 1
     best = max(counts, key=lambda d: (counts[d], d == ","))
     return best if counts[best] else ","
 

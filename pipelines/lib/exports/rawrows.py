@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..readers import FileError, _cell_text, detect_encoding
+from ..readers import FileError, _cell_text, detect_delimiter, detect_encoding
 
 HEAD_ROWS = 40
 
@@ -24,20 +24,6 @@ class RawTable:
     encoding: str
     delimiter: str
     kind: str                                  # "csv" or "xlsx"
-
-
-def sniff_delimiter(lines: list[str]) -> str:
-    """The delimiter (comma, semicolon, tab) seen most often outside quotes over the first lines."""
-    counts = {",": 0, ";": 0, "\t": 0}
-    for line in lines[:20]:
-        in_quotes = False
-        for ch in line:
-            if ch == '"':
-                in_quotes = not in_quotes
-            elif not in_quotes and ch in counts:
-                counts[ch] += 1
-    best = max(counts, key=lambda d: (counts[d], d == ","))
-    return best if counts[best] else ","
 
 
 def _clean(cells: list[str]) -> list[str | None]:
@@ -67,7 +53,7 @@ def read_csv_rows(path: Path, limit: int | None = None) -> RawTable:
     with open(path, "r", encoding=encoding, errors="strict" if limit is None else "replace", newline="") as fh:
         head = fh.read(65536)
         lines = [ln for ln in re.split(r"\r\n|\n|\r", head.lstrip("\ufeff")) if ln.strip()]
-        delimiter = sniff_delimiter(lines)
+        delimiter = detect_delimiter(*lines[:20])
         fh.seek(0)
         reader = csv.reader(fh, delimiter=delimiter)
         rows = []
