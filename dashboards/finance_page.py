@@ -60,7 +60,7 @@ def build_finance_page(con, run: RunInfo, status, nav, currency: str) -> Page:
                          ["month", "category", "amount"],
                          [[str(r["month"]), r["category"], r["amount"]] for r in spend]))
 
-    by_sponsor = defaultdict(float)
+    by_sponsor = defaultdict(int)
     for c in cohorts:
         by_sponsor[c["sponsor_name"]] += c["total_cost"]
     page.add_html("<h2>Spend by sponsor and cohort</h2>")

@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 CONTRACTS_DIR = Path(__file__).resolve().parents[2] / "data_contracts"
-TYPES = {"id", "text", "email", "date", "timestamp", "integer", "number", "boolean",
+TYPES = {"id", "text", "email", "date", "timestamp", "integer", "number", "money", "rate", "boolean",
          "enum", "currency", "timezone", "participant", "coach"}
 
 

@@ -25,7 +25,9 @@ from .readers import TABLE_EXTENSIONS, FileError, duplicated_columns, open_table
 from .row_rules import RULES
 
 SQL_TYPES = {"date": "DATE", "timestamp": "TIMESTAMPTZ", "integer": "BIGINT", "number": "DOUBLE",
-             "boolean": "BOOLEAN"}
+             "boolean": "BOOLEAN", "money": "DECIMAL(20,6)", "rate": "DECIMAL(24,18)"}
+"""Money and exchange rates are exact decimals (docs/loading.md "Money"): amounts to 6 decimal places, rates
+to 18; a value with more decimal places is rounded there (half away from zero)."""
 DATE_RE = r"\d{4}-\d{2}-\d{2}"
 OFFSET_RE = r"(Z|z|[+-]\d{2}(:?\d{2})?)"
 TIMESTAMP_RE = r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?" + OFFSET_RE + "?"
@@ -127,6 +129,11 @@ def raw_columns_ddl(contract: Contract) -> str:
 TYPED = "@TYPED@"  # stands for the column's typed value, computed once per row in the check query
 
 
+def _integer_digits(sql_type: str) -> int:
+    precision, scale = (int(x) for x in sql_type[len("DECIMAL("):-1].split(","))
+    return precision - scale
+
+
 def _typed_and_problems(c: Column, settings: LoadSettings) -> tuple[str, list[tuple[str, str, str]]]:
     """(typed SQL expression, [(bad-condition, reason, code)]) for column c; v is the trimmed text.
 
@@ -160,6 +167,13 @@ def _typed_and_problems(c: Column, settings: LoadSettings) -> tuple[str, list[tu
     elif kind == "number":
         typed = f"CASE WHEN regexp_full_match({v}, '{NUMBER_RE}') THEN try_cast({v} AS DOUBLE) END"
         problems.append((bad_parse, f"{shown} || ' is not a number'", "bad_type"))
+    elif kind in ("money", "rate"):
+        sql_type = SQL_TYPES[kind]
+        typed = (f"CASE WHEN regexp_full_match({v}, '{NUMBER_RE}') THEN coalesce(try_cast({v} AS {sql_type}), "
+                 f"try_cast(try_cast({v} AS DOUBLE) AS {sql_type})) END")
+        what = "an amount of money" if kind == "money" else "an exchange rate"
+        problems.append((bad_parse, f"{shown} || ' is not {what} (digits, optionally a decimal point; "
+                                    f"at most {_integer_digits(sql_type)} digits before it)'", "bad_type"))
     elif kind == "boolean":
         typed = f"CASE WHEN lower({v}) IN ({', '.join(lit(w) for w in TRUE_WORDS)}) THEN TRUE " \
                 f"WHEN lower({v}) IN ({', '.join(lit(w) for w in FALSE_WORDS)}) THEN FALSE END"

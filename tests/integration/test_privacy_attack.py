@@ -13,6 +13,7 @@ import csv
 import io
 import re
 import shutil
+from decimal import Decimal
 from pathlib import Path
 
 import duckdb
@@ -126,7 +127,7 @@ def suppressed_truth(warehouse: Path, cohort_id: str) -> dict[str, float]:
             if len(rows) != 1:
                 continue  # breakdowns (months, competencies) are compared through their own columns only
             for name, value in zip(names, rows[0]):
-                if isinstance(value, (int, float)) and not isinstance(value, bool) and value:
+                if isinstance(value, (int, float, Decimal)) and not isinstance(value, bool) and value:  # money: DECIMAL
                     truth.setdefault(name, float(value))
         return truth
     finally:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from decimal import Decimal
 
 import pytest
 
@@ -16,8 +17,8 @@ def close(a, b, rel=1e-9):
         return a is None and b is None
     if isinstance(a, bool) or isinstance(b, bool):
         return a == b
-    if isinstance(a, (int, float)) and isinstance(b, (int, float)):
-        return math.isclose(a, b, rel_tol=rel, abs_tol=1e-12)
+    if isinstance(a, (int, float, Decimal)) and isinstance(b, (int, float, Decimal)):  # money is DECIMAL
+        return math.isclose(float(a), float(b), rel_tol=rel, abs_tol=1e-12)
     return a == b
 
 

@@ -1,14 +1,10 @@
--- Cost rows in the reporting currency, allocated to cohorts. The rate is the latest fx_rates row
--- of the cost's currency with valid_from <= incurred_on (the reporting currency has rate 1).
+-- Cost rows in the reporting currency (macros/money.sql: the rate in force on incurred_on, exact
+-- DECIMAL), allocated to cohorts.
 -- A row with a cohort_id belongs to that cohort; a row with only a sponsor_id is shared over all
 -- of that sponsor's cohorts in proportion to their enrolled participants (equally when none are
 -- enrolled). Rows whose share is 0 are dropped.
 with costs as (
     select * from {{ ref('stg_landing__costs') }}
-),
-
-fx as (
-    select * from {{ ref('stg_landing__fx_rates') }}
 ),
 
 cohorts as (
@@ -26,28 +22,27 @@ shares as (
     select
         cohort_id,
         sponsor_id,
+        case when sum(enrolled) over (partition by sponsor_id) > 0 then enrolled else 1 end as share_numerator,
         case when sum(enrolled) over (partition by sponsor_id) > 0
-             then enrolled / sum(enrolled) over (partition by sponsor_id)
-             else 1.0 / count(*) over (partition by sponsor_id) end as share
+             then sum(enrolled) over (partition by sponsor_id)
+             else count(*) over (partition by sponsor_id) end as share_denominator
     from enrolment
 ),
 
 converted as (
     select
         costs.*,
-        case when costs.currency = '{{ var("reporting_currency") }}' then 1.0
-             else (select f.rate_to_reporting from fx f
-                   where f.currency = costs.currency and f.valid_from <= costs.incurred_on
-                   order by f.valid_from desc limit 1) end as fx_rate
+        {{ fx_rate_as_of('costs.currency', 'costs.incurred_on') }} as fx_rate,
+        {{ in_reporting_currency('costs.amount', 'costs.currency', 'costs.incurred_on') }} as converted_amount
     from costs
 ),
 
 allocated as (
-    select converted.*, converted.cohort_id as allocated_cohort_id, 1.0 as share
+    select converted.*, converted.cohort_id as allocated_cohort_id, 1 as share_numerator, 1 as share_denominator
     from converted
     where converted.cohort_id is not null
     union all
-    select converted.*, shares.cohort_id as allocated_cohort_id, shares.share
+    select converted.*, shares.cohort_id as allocated_cohort_id, shares.share_numerator, shares.share_denominator
     from converted
     inner join shares on shares.sponsor_id = converted.sponsor_id
     where converted.cohort_id is null
@@ -64,10 +59,13 @@ select
     allocated.allocated_cohort_id as cohort_id,
     cohorts.sponsor_id,
     allocated.cohort_id is null as is_shared,
-    allocated.share,
-    allocated.amount * allocated.fx_rate * allocated.share as amount_reporting,
+    cast(allocated.share_numerator as double) / allocated.share_denominator as share,
+    -- a cohort's own cost exactly; a share of a shared cost to 10 decimal places
+    case when allocated.share_numerator = allocated.share_denominator then allocated.converted_amount
+         else cast(cast(allocated.converted_amount as double) * allocated.share_numerator
+                   / allocated.share_denominator as {{ money_type() }}) end as amount_reporting,
     allocated.coach_id,
     allocated.session_id
 from allocated
 inner join cohorts on cohorts.cohort_id = allocated.allocated_cohort_id
-where allocated.share > 0
+where allocated.share_numerator > 0

@@ -1,5 +1,6 @@
 -- One row per cohort: spend by category, budget use, unit costs, spend on missed sessions and a
--- run-rate forecast (SPEC section 5). Money in the reporting currency; zero denominators give NULL.
+-- run-rate forecast (SPEC section 5). Money in the reporting currency, exact DECIMAL (macros/money.sql);
+-- zero denominators give NULL.
 with cohorts as (
     select * from {{ ref('stg_landing__cohorts') }}
 ),
@@ -14,10 +15,6 @@ engagement as (
 
 sessions as (
     select session_id, status from {{ ref('int_sessions_classified') }}
-),
-
-fx as (
-    select * from {{ ref('stg_landing__fx_rates') }}
 ),
 
 improved as (
@@ -51,11 +48,7 @@ missed as (
 budgets as (
     select
         cohorts.cohort_id,
-        cohorts.budget_amount * case
-            when cohorts.currency = '{{ var("reporting_currency") }}' then 1.0
-            else (select f.rate_to_reporting from fx f
-                  where f.currency = cohorts.currency and f.valid_from <= cohorts.start_date
-                  order by f.valid_from desc limit 1) end as budget
+        {{ in_reporting_currency('cohorts.budget_amount', 'cohorts.currency', 'cohorts.start_date') }} as budget
     from cohorts
 ),
 
@@ -94,24 +87,24 @@ combined as (
 select
     cohort_id,
     sponsor_id,
-    cast(total_cost as double) as total_cost,
-    cast(coaching_fee as double) as coaching_fee,
-    cast(licence as double) as licence,
-    cast(assessment as double) as assessment,
-    cast(administration as double) as administration,
-    cast(other as double) as other,
-    cast(budget as double) as budget,
+    cast(total_cost as {{ money_type() }}) as total_cost,
+    cast(coaching_fee as {{ money_type() }}) as coaching_fee,
+    cast(licence as {{ money_type() }}) as licence,
+    cast(assessment as {{ money_type() }}) as assessment,
+    cast(administration as {{ money_type() }}) as administration,
+    cast(other as {{ money_type() }}) as other,
+    cast(budget as {{ money_type() }}) as budget,
     {{ safe_divide('100.0 * total_cost', 'budget') }} as budget_used_pct,
-    {{ safe_divide('total_cost', 'enrolled') }} as cost_per_enrolled,
-    {{ safe_divide('total_cost', 'activated') }} as cost_per_activated,
-    {{ safe_divide('total_cost', 'completed') }} as cost_per_completed,
-    {{ safe_divide('total_cost', 'sessions_completed') }} as cost_per_session,
-    {{ safe_divide('total_cost', 'coaching_hours') }} as cost_per_coaching_hour,
-    {{ safe_divide('total_cost', 'reliably_improved') }} as cost_per_reliably_improved,
-    cast(spend_on_missed_sessions as double) as spend_on_missed_sessions,
+    {{ money_ratio('total_cost', 'enrolled') }} as cost_per_enrolled,
+    {{ money_ratio('total_cost', 'activated') }} as cost_per_activated,
+    {{ money_ratio('total_cost', 'completed') }} as cost_per_completed,
+    {{ money_ratio('total_cost', 'sessions_completed') }} as cost_per_session,
+    {{ money_ratio('total_cost', 'coaching_hours') }} as cost_per_coaching_hour,
+    {{ money_ratio('total_cost', 'reliably_improved') }} as cost_per_reliably_improved,
+    cast(spend_on_missed_sessions as {{ money_type() }}) as spend_on_missed_sessions,
     case
-        when date '{{ var("as_of") }}' < start_date then cast(total_cost as double)
-        else total_cost / nullif(elapsed_days, 0) * cohort_days
+        when date '{{ var("as_of") }}' < start_date then cast(total_cost as {{ money_type() }})
+        else cast(cast(total_cost as double) / nullif(elapsed_days, 0) * cohort_days as {{ money_type() }})
     end as forecast_total_at_end
 from combined
 order by cohort_id

@@ -106,9 +106,9 @@ select
     cast(coalesce(goals.n_gas_participants, 0) as integer) as n_gas_participants,
     {{ safe_divide('goals.gas_tscore_sum', 'goals.n_gas_participants') }} as mean_gas_tscore,
     cast(coalesce(improved.reliably_improved, 0) as integer) as reliably_improved,
-    cast(coalesce(spend.total_cost, 0) as double) as total_cost,
-    {{ safe_divide('spend.total_cost', 'people.enrolled') }} as cost_per_enrolled,
-    {{ safe_divide('spend.total_cost', 'improved.reliably_improved') }} as cost_per_reliably_improved,
+    cast(coalesce(spend.total_cost, 0) as {{ money_type() }}) as total_cost,
+    {{ money_ratio('spend.total_cost', 'people.enrolled') }} as cost_per_enrolled,
+    {{ money_ratio('spend.total_cost', 'improved.reliably_improved') }} as cost_per_reliably_improved,
     coalesce(people.enrolled, 0) < {{ var('min_group_size') }} as suppressed
 from sponsors
 left join cohort_rows using (sponsor_id)
