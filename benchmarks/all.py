@@ -98,9 +98,9 @@ def measure_all(landing: Path, tmp: Path) -> list[tuple[str, float, float]]:
 def print_table(rows: list[tuple[str, float, float]]) -> None:
     times = {name: secs for name, secs, _ in rows}
     full, pandas = times["coachlens refresh, full (--full)"], times["pandas baseline, same folder"]
-    print(f"{'step':<44}{'seconds':>9}{'of full':>9}{'pandas /':>10}{'peak GB':>9}")
+    print(f"{'step':<44}{'seconds':>9}{'of full':>9}{'pandas/this':>13}{'peak GB':>9}")
     for name, secs, peak in rows:
-        print(f"{name:<44}{secs:>9.1f}{secs / full:>9.0%}{pandas / secs:>9.1f}x{peak:>9.2f}")
+        print(f"{name:<44}{secs:>9.1f}{secs / full:>9.0%}{pandas / secs:>12.1f}x{peak:>9.2f}")
     bare, ours = times["ingest sessions: bare DuckDB read_csv"], times["ingest sessions: coachlens loader"]
     polars = times["ingest sessions: Polars read_csv (text)"]
     print(f"ingest speed relative to bare DuckDB: {bare / ours:.2f} (target >= 0.60, 0.80 hoped); "
