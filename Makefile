@@ -54,9 +54,12 @@ test-fast: install
 serve: install
 	$(BIN)/coachlens serve
 
+# One table, one run on this machine: refreshes (full, nothing changed, one more day), ingest against bare
+# DuckDB and Polars reads, the pandas baseline (about 10 minutes on a quiet 2-core machine at 50,000);
+# `make bench BENCH_PARTICIPANTS=500000` for the SPEC 9 targets.
+BENCH_PARTICIPANTS ?= 50000
 bench: install
-	$(BIN)/python benchmarks/run.py
-	$(BIN)/python benchmarks/refresh.py
+	$(BIN)/python benchmarks/all.py --participants $(BENCH_PARTICIPANTS)
 
 clean:
 	rm -rf data dbt_project/target dbt_project/logs .pytest_cache test-artifacts
