@@ -1,8 +1,13 @@
 """The operations page of a refresh that failed: the failure at the top with what to fix, then that run's
-manifest and rejected rows. Sponsor and finance pages are not rebuilt: they stay those of the last good refresh."""
+manifest and rejected rows. Sponsor and finance pages are not rebuilt: they stay those of the last good refresh.
+
+The one page that does not read `marts`: a failed refresh builds no marts, so the marts of its warehouse are the
+last good refresh's (or, on a first run, there are none), while raw.file_manifest and quarantine.rejected_rows
+are this run's (pipelines/lib/failed_refresh.py). It lists those two tables' rows as they are, and computes
+nothing from them."""
 from __future__ import annotations
 
-from .data import rejections_by_file, rows
+from .data import rows
 from .formatting import num
 from .page import Page, esc, table
 from .operations_page import METHODS
@@ -28,6 +33,7 @@ def build_failure_page(con, outcome, as_of, failed_at, last_good) -> Page:
                   + "".join(f"<li>{esc(p)}</li>" for p in outcome.problems) + "</ol>"
                   "<p>Fix these and run the refresh again (<code>coachlens refresh</code>, or wait for the nightly "
                   "run).</p>")
+    # this run's manifest, not marts.landing_files (the last good refresh's): see the module docstring
     files = rows(con, """SELECT path, status, rows_read, rows_loaded, rows_rejected, message
                          FROM raw.file_manifest ORDER BY status <> 'failed', path""")
     page.add_html(f"<h2>Files of this refresh ({len(files)})</h2>")
@@ -35,13 +41,15 @@ def build_failure_page(con, outcome, as_of, failed_at, last_good) -> Page:
                         [[f["path"], f["status"].upper() if f["status"] == "failed" else f["status"],
                           num(f["rows_read"]), num(f["rows_loaded"]), num(f["rows_rejected"]), f["message"] or ""]
                          for f in files], numeric={2, 3, 4}))
-    rejections = rejections_by_file(con)
+    # this run's quarantine, not marts.rejections_by_file (the last good refresh's): see the module docstring
+    rejected = rows(con, """SELECT file, row_number, column_name, reason_code, reason FROM quarantine.rejected_rows
+                            ORDER BY file, row_number, column_name LIMIT 50""")
     page.add_html("<h2>Rejected rows of this refresh</h2>")
-    if rejections:
-        page.add_html(table(["File", "Reason", "Rows", "First row", "Example"],
-                            [[r["file"], r["reason_code"], num(r["rows_rejected"]), r["first_row"],
-                              f"{r['example_column']}: {r['example_reason']}"] for r in rejections[:50]],
-                            numeric={2, 3}))
+    if rejected:
+        page.add_html("<p>The first 50 rejected rows; the rows rejected per file are in the table above.</p>"
+                      + table(["File", "Row", "Column", "Reason"],
+                              [[r["file"], r["row_number"], r["column_name"], f"{r['reason_code']}: {r['reason']}"]
+                               for r in rejected], numeric={1}))
     else:
         page.add_html("<p>No rejected rows in the files that could be read.</p>")
     page.methods = METHODS[:2] + [

@@ -2,10 +2,8 @@
 It names sponsors and cohorts, never participants."""
 from __future__ import annotations
 
-from collections import defaultdict
-
 from .data import (RunInfo, comparison_rows, finance_cohorts, finance_sponsor_value, finance_value, fx_notes,
-                   has_employees, monthly_spend)
+                   monthly_spend, programme_costs, sponsor_costs)
 from .value_section import methods as value_methods
 from .hr_sections import OUTCOME_LABEL, SUPPLY_EMPLOYEES, _diff, _value
 from .hr_sections import methods as hr_methods
@@ -33,23 +31,22 @@ def build_finance_page(con, run: RunInfo, status, nav, currency: str) -> Page:
     page = Page(title="Coaching spend and unit costs", subtitle="Finance view: every sponsor and cohort.",
                 as_of=run.as_of, refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=nav)
     cohorts = finance_cohorts(con)
-    total = sum(c["total_cost"] for c in cohorts)
-    budget = sum(c["budget"] for c in cohorts if c["budget"] is not None)
-    spent_budgeted = sum(c["total_cost"] for c in cohorts if c["budget"] is not None)
-    forecast = sum(c["forecast_total_at_end"] or 0 for c in cohorts)
-    missed = sum(c["spend_on_missed_sessions"] for c in cohorts)
+    totals = programme_costs(con)
+    total, missed = totals["total_cost"], totals["spend_on_missed_sessions"]
     page.add_html('<div class="kpis">' + "".join([
-        kpi("Total spend", money(total, currency), f"{len(cohorts)} cohorts"),
-        kpi("Budget (cohorts with one)", money(budget, currency),
-            f"{100 * spent_budgeted / budget:.0f}% used" if budget else ""),
-        kpi("Forecast at cohort ends", money(forecast, currency), "run-rate"),
+        kpi("Total spend", money(total, currency), f"{totals['cohorts']} cohorts"),
+        kpi("Budget (cohorts with one)", money(totals["budget"], currency),
+            "" if totals["budget_used_pct"] is None else f"{totals['budget_used_pct']:.0f}% used"),
+        kpi("Forecast at cohort ends", money(totals["forecast_total_at_end"], currency), "run-rate"),
         kpi("Spend on missed sessions", money(missed, currency),
-            f"{100 * missed / total:.1f}% of spend" if total else ""),
+            "" if totals["missed_sessions_pct_of_spend"] is None
+            else f"{totals['missed_sessions_pct_of_spend']:.1f}% of spend"),
     ]) + "</div>")
 
     spend = monthly_spend(con)
     months = sorted({r["month"] for r in spend})
-    series = {cat: [sum(r["amount"] for r in spend if r["month"] == m and r["category"] == cat) for m in months]
+    amount = {(r["month"], r["category"]): r["amount"] for r in spend}
+    series = {cat: [amount.get((m, cat), 0) for m in months]
               for cat in CATEGORIES if any(r["category"] == cat for r in spend)}
     page.add_html("<h2>Spend over time</h2>")
     page.add_chart(Chart("spend_by_month",
@@ -60,9 +57,7 @@ def build_finance_page(con, run: RunInfo, status, nav, currency: str) -> Page:
                          ["month", "category", "amount"],
                          [[str(r["month"]), r["category"], r["amount"]] for r in spend]))
 
-    by_sponsor = defaultdict(int)
-    for c in cohorts:
-        by_sponsor[c["sponsor_name"]] += c["total_cost"]
+    by_sponsor = {r["sponsor_name"]: r["total_cost"] for r in sponsor_costs(con)}
     page.add_html("<h2>Spend by sponsor and cohort</h2>")
     page.add_chart(Chart("spend_by_sponsor",
                          bars(list(by_sponsor), list(by_sponsor.values()), "Spend by sponsor", "Sponsor",
@@ -76,8 +71,8 @@ def build_finance_page(con, run: RunInfo, status, nav, currency: str) -> Page:
                      {"Budget": [c["budget"] for c in budgeted], "Spent": [c["total_cost"] for c in budgeted],
                       "Forecast at end": [c["forecast_total_at_end"] for c in budgeted]},
                      "Budget against actual and forecast per cohort", "Cohort", f"Amount ({currency})"),
-        f"Budget, spend to date and run-rate forecast for the {len(budgeted)} cohorts with a budget; "
-        f"{sum(1 for c in budgeted if (c['forecast_total_at_end'] or 0) > c['budget'])} are forecast to exceed it.",
+        f"Budget, spend to date and run-rate forecast for the {totals['cohorts_budgeted']} cohorts with a budget; "
+        f"{totals['cohorts_forecast_over_budget']} are forecast to exceed it.",
         ["sponsor", "cohort", "budget", "total_cost", "budget_used_pct", "forecast_total_at_end"],
         [[c["sponsor_name"], c["cohort_name"], c["budget"], c["total_cost"], c["budget_used_pct"],
           c["forecast_total_at_end"]] for c in budgeted]))
@@ -115,16 +110,16 @@ def build_finance_page(con, run: RunInfo, status, nav, currency: str) -> Page:
                         [[n["currency"], n["rates"], str(n["first_valid_from"]), str(n["latest_valid_from"]),
                           f"{n['latest_rate']:.4f}"] for n in notes], numeric={1, 4}))
     k = int(run.settings.get("min_group_size", 5))
-    _comparison(page, con, k)
+    _comparison(page, con, k, run.employees_supplied)
     _roi(page, con, k, currency)
     page.methods = METHODS + hr_methods()[1:] + value_methods()
     return page
 
 
-def _comparison(page: Page, con, k: int = 5) -> None:
+def _comparison(page: Page, con, k: int, employees_supplied: bool) -> None:
     """cohort_comparison per cohort; figures of suppressed rows (fewer than k participants or colleagues) hidden."""
     page.add_html("<h2>Compared with similar colleagues (association, not proof of cause)</h2>")
-    if not has_employees(con):
+    if not employees_supplied:
         page.add_html(SUPPLY_EMPLOYEES)
         return
     rows = comparison_rows(con)
@@ -165,7 +160,7 @@ def _roi(page: Page, con, k: int, currency: str) -> None:
     out, csv_rows = [], []
     rows = [dict(r, cohort_name="(all cohorts)") for r in finance_sponsor_value(con)] + finance_value(con)
     for r in rows:
-        hide = bool(r.get("comparison_suppressed")) and r["replacement_cost"] is not None
+        hide = r["retention_suppressed"]
         m = lambda x: s if hide else money(x, currency)
         roi_range = ("n/a" if r["roi_pct_low"] is None else f"{r['roi_pct_low']:.0f}% to {r['roi_pct_high']:.0f}%")
         out.append([r["sponsor_name"], r["cohort_name"], num(r["n_estimates"]), money(r["benefit_estimated"], currency),

@@ -1,11 +1,11 @@
 """Sponsor-page sections "Did it last?" and "Compared with similar colleagues" (SPEC sections 5-7).
 
 Every figure comes from marts.cohort_durability, marts.cohort_comparison and marts.cohort_comparison_balance;
-a row whose `suppressed` flag is set shows none of its figures, and no figure about fewer than k people
-(participants or comparison employees) appears."""
+a row whose `suppressed` flag is set shows none of its figures, and a figure about fewer people than its row
+(reliably improved at post; a balance cell hidden as a complement) is hidden by its own flag from the mart."""
 from __future__ import annotations
 
-from .data import comparison_balance, comparison_rows, has_employees, sponsor_durability
+from .data import comparison_balance, comparison_rows, sponsor_durability
 from .figures import RATER_LABEL, differences_with_intervals
 from .formatting import num
 from .methods import describe
@@ -53,15 +53,14 @@ def durability_section(page: Page, con, sponsor_id: str, k: int, hidden_total: b
             table_rows.append([r["cohort_name"], r["competency"], who] + [s] * 6)
             csv_rows.append([r["cohort_name"], r["competency"], r["rater_type"]] + [s] * 7)
             continue
-        improved_at_post = r["n_sustained"] + r["n_faded"]
-        sustained = (s if improved_at_post < k else
-                     f"{num(r['pct_sustained'], 0)}% of {improved_at_post} reliably improved at post")
+        sustained = (s if r["sustained_suppressed"] else
+                     f"{num(r['pct_sustained'], 0)}% of {r['n_improved_at_post']} reliably improved at post")
         interval = "n/a" if r["ci95_low"] is None else f"{r['ci95_low']:+.2f} to {r['ci95_high']:+.2f}"
         table_rows.append([r["cohort_name"], r["competency"], who, num(r["n_followed"]), num(r["mean_post"], 2),
                            num(r["mean_follow_up"], 2), f"{r['mean_change_since_post']:+.2f}", interval, sustained])
         csv_rows.append([r["cohort_name"], r["competency"], r["rater_type"], r["n_followed"], r["mean_post"],
                          r["mean_follow_up"], r["mean_change_since_post"], r["ci95_low"], r["ci95_high"],
-                         s if improved_at_post < k else r["pct_sustained"]])
+                         s if r["sustained_suppressed"] else r["pct_sustained"]])
         if r["ci95_low"] is not None:
             shown.append(r)
     page.add_html("<p>Change from the post survey to the follow-up survey some months after coaching ended. "
@@ -82,20 +81,11 @@ def durability_section(page: Page, con, sponsor_id: str, k: int, hidden_total: b
                    numeric={3, 4, 5, 6})
 
 
-def _balance_hidden(cells: list[dict], k: int) -> list[bool]:
-    """Suppressed cells, and when exactly one cell of a dimension is hidden while its total is shown, the next
-    smallest cell too (complementary suppression, participants and comparison employees alike)."""
-    hidden = [bool(c["suppressed"]) for c in cells]
-    if sum(hidden) == 1 and len(cells) > 1:
-        rest = [(min(c["n_participants"], c["n_comparison"]), i) for i, c in enumerate(cells) if not hidden[i]]
-        hidden[min(rest)[1]] = True
-    return hidden
-
-
-def comparison_section(page: Page, con, sponsor_id: str, k: int, hidden_total: bool) -> None:
+def comparison_section(page: Page, con, sponsor_id: str, k: int, hidden_total: bool,
+                       employees_supplied: bool) -> None:
     s = suppressed_label(k)
     page.add_html('<h2 id="compared">Compared with similar colleagues</h2>')
-    if not has_employees(con):
+    if not employees_supplied:
         page.add_html(SUPPLY_EMPLOYEES)
         return
     rows = comparison_rows(con, sponsor_id)
@@ -163,7 +153,7 @@ def _balance(page: Page, con, sponsor_id: str, k: int, hidden_total: bool) -> No
                   "pct_comparison_unweighted", "pct_comparison_weighted"]
     table_rows, csv_rows = [], []
     for (cohort, dimension), mine in groups.items():
-        hidden = [True] * len(mine) if hidden_total else _balance_hidden(mine, k)
+        hidden = [hidden_total or c["display_suppressed"] for c in mine]
         for h, c in zip(hidden, mine):
             base = [cohort, dimension.replace("_", " "), c["dimension_value"]]
             if h:

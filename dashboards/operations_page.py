@@ -5,9 +5,9 @@ from __future__ import annotations
 import json
 import time
 
-from .data import (unmatched_participants, RunInfo, coach_utilisation, data_quality, days_to_first_session,
-                   erasure_counts, failed_files,
-                   rejections_by_file, stalled_participants)
+from .data import (RunInfo, coach_utilisation, data_quality, days_to_first_session, failed_files,
+                   programme_engagement, rejection_reasons, rejections_by_file, stalled_participants,
+                   unmatched_participants)
 from .figures import bars, histogram
 from .formatting import num, pct
 from .page import Chart, Page, esc, kpi, table
@@ -37,14 +37,15 @@ def build_operations_page(con, run: RunInfo, status, nav, cron: str, cron_tz: st
                 as_of=run.as_of, refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=nav)
     quality = data_quality(con)
     stalled = stalled_participants(con)
-    erased = erasure_counts(con)
+    funnel = programme_engagement(con) or {"stalled": 0, "activated": 0, "median_days_to_first_session": None}
     page.add_html('<div class="kpis">' + "".join([
         kpi("Last refresh", run.refreshed_at, f"as of {run.as_of}"),
         kpi("Next scheduled refresh", next_refresh(cron, cron_tz)),
         kpi("Rows rejected", num(run.rows_rejected), f"of {run.rows_read:,} read"),
         kpi("Stale sources", num(len(run.stale_sources)), ", ".join(run.stale_sources)),
-        kpi("Stalled participants", num(len(stalled))),
-        kpi("People erased", num(erased[0]), f"last erasure {erased[1]}" if erased[0] else "coachlens forget"),
+        kpi("Stalled participants", num(funnel["stalled"])),
+        kpi("People erased", num(run.people_erased),
+            f"last erasure {run.last_erased_at}" if run.people_erased else "coachlens forget"),
     ]) + "</div>")
 
     page.add_html("<h2>Sources</h2>")
@@ -62,9 +63,7 @@ def build_operations_page(con, run: RunInfo, status, nav, cron: str, cron_tz: st
     if fails:
         page.add_html(table(["File that could not be read", "What to fix"], [[f["path"], f["message"]] for f in fails]))
     rejections = rejections_by_file(con)
-    by_reason: dict[str, int] = {}
-    for r in rejections:
-        by_reason[r["reason_code"]] = by_reason.get(r["reason_code"], 0) + r["rows_rejected"]
+    by_reason = {r["reason_code"]: r["rows_rejected"] for r in rejection_reasons(con)}
     if rejections:
         page.add_chart(Chart("rejections_by_reason",
                              bars(list(by_reason), list(by_reason.values()), "Rejected rows by reason", "Reason",
@@ -80,12 +79,12 @@ def build_operations_page(con, run: RunInfo, status, nav, cron: str, cron_tz: st
     else:
         page.add_html("<p>No rejected rows: every row read was loaded.</p>")
 
-    page.add_html(f"<h2>Stalled participants ({len(stalled)})</h2>")
+    page.add_html(f"<h2>Stalled participants ({funnel['stalled']})</h2>")
     page.add_html(table(["Name", "Email", "Cohort", "Sponsor", "Enrolled", "Last session", "Sessions", "Planned"],
                         [[p["full_name"], p["email"], p["cohort_name"], p["sponsor_name"], str(p["enrolled_on"]),
                           str(p["last_session_on"] or "none"), p["sessions_completed"], p["planned_sessions"]]
                          for p in stalled[:200]], numeric={6, 7})
-                  + (f"<p>and {len(stalled) - 200} more.</p>" if len(stalled) > 200 else ""))
+                  + (f"<p>and {len(stalled[200:])} more.</p>" if stalled[200:] else ""))
 
     unmatched = unmatched_participants(con)
     page.add_html(f"<h2>Participants no employee matches ({len(unmatched)})</h2>"
@@ -93,7 +92,7 @@ def build_operations_page(con, run: RunInfo, status, nav, cron: str, cron_tz: st
                   "<code>employees</code> has their email, or several do. Correct the email in either file.</p>")
     page.add_html(table(["Name", "Email", "Cohort", "Why"],
                         [[p["full_name"], p["email"], p["cohort_name"], p["unmatched_reason"]] for p in unmatched[:200]])
-                  + (f"<p>and {len(unmatched) - 200} more.</p>" if len(unmatched) > 200 else ""))
+                  + (f"<p>and {len(unmatched[200:])} more.</p>" if unmatched[200:] else ""))
 
     util = coach_utilisation(con)
     months = sorted({u["month"] for u in util})
@@ -107,23 +106,24 @@ def build_operations_page(con, run: RunInfo, status, nav, cron: str, cron_tz: st
             bars([f"{u['coach_name'] or u['coach_id']}" for u in current], [u["utilisation"] for u in current],
                  f"Coach utilisation in {last:%B %Y} (30 busiest)", "Hours coached / monthly capacity (%)", "Coach",
                  horizontal=True, percent=True),
-            f"Utilisation of coaches with a capacity in {last:%B %Y}: "
-            f"{sum(1 for u in current if u['utilisation'] > 1)} over capacity.",
+            f"Utilisation of coaches with a capacity in {last:%B %Y}; over capacity: "
+            + (", ".join(u["coach_name"] or u["coach_id"] for u in current if u["is_over_capacity"]) or "none") + ".",
             ["coach_id", "coach_name", "month", "sessions", "hours", "capacity", "utilisation", "participants",
              "mean_session_rating"],
             [[u["coach_id"], u["coach_name"], str(u["month"]), u["sessions"], u["hours"], u["capacity"],
               u["utilisation"], u["participants"], u["mean_session_rating"]] for u in util]))
-        over = [u for u in util if u["utilisation"] is not None and u["utilisation"] > 1]
+        over = [u for u in util if u["is_over_capacity"]]
         page.add_html(f"<p>{len(over)} coach-month(s) over capacity.</p>" + table(
             ["Coach", "Month", "Sessions", "Hours", "Capacity", "Utilisation"],
             [[u["coach_name"] or u["coach_id"], f"{u['month']:%Y-%m}", u["sessions"], num(u["hours"], 1),
               num(u["capacity"]), pct(u["utilisation"])] for u in over[-30:]], numeric={2, 3, 4, 5}))
     days = days_to_first_session(con)
+    median = funnel["median_days_to_first_session"]
     page.add_chart(Chart(
         "time_to_first_session",
         histogram(days, "Time from enrolment to first completed session", "Days (weekly bins)", "Participants (count)"),
-        f"Days from enrolment to the first completed session for {len(days):,} activated participants"
-        + (f"; median {days[len(days) // 2]} days." if days else "."),
+        f"Days from enrolment to the first completed session for {funnel['activated']:,} activated participants"
+        + ("." if median is None else f"; median {median:g} days."),
         ["days_to_first_session"], [[d] for d in days]))
     page.methods = METHODS + [f"Settings of this refresh: <code>{esc(json.dumps(run.settings, sort_keys=True))}</code>"]
     return page

@@ -1,4 +1,5 @@
-"""Privacy rules of SPEC section 6: minimum group size, complementary suppression, safe CSV."""
+"""What the pages print for a hidden figure, and safe CSV. Which figures are hidden (minimum group size,
+complementary suppression) is decided in the marts: their `suppressed` and `*_suppressed` columns."""
 from __future__ import annotations
 
 import csv
@@ -9,17 +10,6 @@ from typing import Iterable, Sequence
 
 def suppressed_label(k: int) -> str:
     return f"suppressed (n < {k})"
-
-
-def complementary_suppression(sizes: Sequence[int], k: int, total_shown: bool = True) -> list[bool]:
-    """Which cells of a breakdown to hide: every cell under k, and, when exactly one is hidden and
-    the total is shown, the next smallest cell too, so no hidden cell can be recovered by subtraction."""
-    hidden = [n < k for n in sizes]
-    if total_shown and sum(hidden) == 1 and len(sizes) > 1:
-        candidates = [(n, i) for i, (n, h) in enumerate(zip(sizes, hidden)) if not h]
-        if candidates:
-            hidden[min(candidates)[1]] = True
-    return hidden
 
 
 def safe_cell(value):

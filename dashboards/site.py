@@ -4,7 +4,7 @@ from __future__ import annotations
 import urllib.parse
 from pathlib import Path
 
-from .data import run_info, sponsors
+from .data import PageReader, run_info, sponsors
 from .finance_page import build_finance_page
 from .operations_page import build_operations_page
 from .page import Page, esc
@@ -18,7 +18,8 @@ def sponsor_file_name(sponsor_id: str) -> str:
 
 
 def internal_status(run) -> tuple[str, str]:
-    if run.files_failed:
+    """The status line of the internal pages: marts.refresh_status.status, in words."""
+    if run.status == "bad":
         return "bad", f"{run.files_failed} landing file(s) could not be read; figures may be incomplete."
     notes = []
     if run.stale_sources:
@@ -26,13 +27,14 @@ def internal_status(run) -> tuple[str, str]:
     if run.rows_rejected:
         notes.append(f"{run.rows_rejected:,} of {run.rows_read:,} landing rows were rejected and are not in "
                      "these figures (see the operations page)")
-    if notes:
+    if run.status == "warn":
         return "warn", "All blocking checks passed; " + "; ".join(notes) + "."
     return "ok", "All checks passed: every landing row was loaded and every source is fresh."
 
 
 def sponsor_status(run) -> tuple[str, str]:
-    if run.stale_sources:
+    """The status line of the sponsor pages: marts.refresh_status.sponsor_status, in words."""
+    if run.sponsor_status == "warn":
         return "warn", ("All checks passed, but some data is not recent: " + ", ".join(run.stale_sources)
                         + " has had no update within its expected interval.")
     return "ok", "All checks passed; the figures include every valid record up to the as-of date."
@@ -42,19 +44,22 @@ def build_site(con, out: Path, k: int, log=print, currency: str = "USD", cron: s
                cron_tz: str = "UTC") -> list[Path]:
     out = Path(out)
     (out / "sponsors").mkdir(parents=True, exist_ok=True)
-    run = run_info(con)
+    index_reader = PageReader(con, "site_index")
+    run = run_info(index_reader)
     status = internal_status(run)
     written = []
     internal_nav = [("Index", "index.html"), ("Finance", "finance.html"), ("Operations", "operations.html")]
-    sponsor_rows = list(sponsors(con).iter_rows())
+    sponsor_rows = list(sponsors(index_reader).iter_rows())
+    sponsor_reader = PageReader(con, "sponsor_pages")
     for sponsor_id, sponsor_name in sponsor_rows:
-        page = build_sponsor_page(con, sponsor_id, sponsor_name, run, k, sponsor_status(run), nav=[],
+        page = build_sponsor_page(sponsor_reader, sponsor_id, sponsor_name, run, k, sponsor_status(run), nav=[],
                                   currency=currency)
         path = out / "sponsors" / sponsor_file_name(sponsor_id)
         path.write_text(page.render(), encoding="utf-8")
         written.append(path)
-    for name, page in (("finance.html", build_finance_page(con, run, status, internal_nav, currency)),
-                       ("operations.html", build_operations_page(con, run, status, internal_nav, cron, cron_tz))):
+    finance = build_finance_page(PageReader(con, "finance_page"), run, status, internal_nav, currency)
+    operations = build_operations_page(PageReader(con, "operations_page"), run, status, internal_nav, cron, cron_tz)
+    for name, page in (("finance.html", finance), ("operations.html", operations)):
         (out / name).write_text(page.render(), encoding="utf-8")
         written.append(out / name)
     index = Page(title="coachlens", subtitle="Coaching programme reports (internal index)", as_of=run.as_of,

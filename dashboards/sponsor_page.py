@@ -1,7 +1,7 @@
 """The sponsor page: one sponsor's cohorts only, with every suppressed figure hidden."""
 from __future__ import annotations
 
-from .data import RunInfo, evidence_fingerprint, sponsor_cohorts, sponsor_monthly_sessions, sponsor_outcomes, sponsor_summary
+from .data import RunInfo, sponsor_cohorts, sponsor_monthly_sessions, sponsor_outcomes, sponsor_summary
 from .figures import (PUBLISHED, RATER_LABEL, bars, change_with_intervals, effect_sizes, empty, funnel,
                       grouped_bars, sessions_per_month)
 from .formatting import money, num, pct
@@ -10,7 +10,7 @@ from .hr_sections import methods as hr_methods
 from .value_section import answer_first, value_section
 from .value_section import methods as value_methods
 from .page import Chart, Page, kpi, table
-from .privacy import complementary_suppression, suppressed_label
+from .privacy import suppressed_label
 
 ENGAGEMENT_METHODS = [
     "<b>Enrolled</b>: every participant on the cohort roster. <b>Matched</b>: has a coach assignment. "
@@ -77,7 +77,7 @@ def build_sponsor_page(con, sponsor_id: str, sponsor_name: str, run: RunInfo, k:
         page.add_html(f'<div class="kpis">{kpi("Enrolled", s, suppressed=True)}</div>'
                       f"<p>Your programme has fewer than {k} participants so far; figures appear once it has {k}.</p>")
     else:
-        nps_hidden = summary["nps_responses"] < k
+        nps_hidden = summary["nps_suppressed"]
         page.add_html('<div class="kpis">' + "".join([
             kpi("Enrolled", num(summary["enrolled"]), f"in {summary['cohorts']} cohort(s)"),
             kpi("Activation rate", pct(summary["activation_rate"]), f"{summary['activated']:,} of {summary['enrolled']:,} had a first session"),
@@ -107,19 +107,19 @@ def build_sponsor_page(con, sponsor_id: str, sponsor_name: str, run: RunInfo, k:
             sessions_per_month(months, monthly["completed"].to_list(), monthly["no_show"].to_list(),
                                monthly["late_cancelled"].to_list(), "Sessions per month"),
             f"Sessions per month from {months[0] if months else 'n/a'} to {months[-1] if months else 'n/a'}: "
-            f"{int(monthly['completed'].sum()) if monthly.height else 0:,} completed, stacked with no-shows and late "
+            f"{summary['sessions_completed']:,} completed, stacked with no-shows and late "
             "cancellations.",
             ["month", "completed", "no_show", "late_cancelled", "coaching_hours"],
             [[str(r[0]), r[1], r[2], r[3], round(r[4], 6)] for r in monthly.iter_rows()]))
 
     _outcomes(page, con, sponsor_id, k, hidden_total)
     durability_section(page, con, sponsor_id, k, hidden_total)
-    comparison_section(page, con, sponsor_id, k, hidden_total)
+    comparison_section(page, con, sponsor_id, k, hidden_total, run.employees_supplied)
     _goals_and_costs(page, summary, k, hidden_total, currency)
     value_section(page, con, sponsor_id, k, hidden_total, currency, run.settings.get("window_days", 365))
-    _cohort_table(page, cohorts, k, hidden_total, run.as_of)
+    _cohort_table(page, cohorts, k)
     page.methods = (ENGAGEMENT_METHODS + OUTCOME_METHODS + hr_methods() + value_methods() + [privacy_note(k)]
-                    + evidence_note(evidence_fingerprint(con)))
+                    + evidence_note(run.evidence_fingerprint))
     return page
 
 
@@ -177,9 +177,9 @@ def _outcomes(page: Page, con, sponsor_id: str, k: int, hidden_total: bool) -> N
 def _goals_and_costs(page: Page, summary: dict, k: int, hidden_total: bool, currency: str) -> None:
     s = suppressed_label(k)
     page.add_html("<h2>Goals and value for money</h2>")
-    goals_hidden = hidden_total or summary["participants_with_goals"] < k
-    gas_hidden = hidden_total or summary["n_gas_participants"] < k
-    improved_hidden = hidden_total or summary["reliably_improved"] < k  # the count itself describes people
+    goals_hidden = summary["goals_suppressed"]
+    gas_hidden = summary["gas_suppressed"]
+    improved_hidden = summary["reliably_improved_suppressed"]  # the count itself describes people
     page.add_html('<div class="kpis">' + "".join([
         kpi("Goals set", s if goals_hidden else num(summary["goals_set"]),
             "" if goals_hidden else f"by {summary['participants_with_goals']:,} participants", goals_hidden),
@@ -195,30 +195,31 @@ def _goals_and_costs(page: Page, summary: dict, k: int, hidden_total: bool, curr
     ]) + "</div>")
 
 
-def _cohort_table(page: Page, cohorts, k: int, hidden_total: bool, as_of: str) -> None:
-    if not cohorts.height:
+def _cohort_table(page: Page, cohorts: list[dict], k: int) -> None:
+    """The sponsor's cohorts; a row, NPS or GAS T-score is hidden when the mart flags it (sponsor_cohorts)."""
+    if not cohorts:
         return
     s = suppressed_label(k)
-    hide = complementary_suppression(cohorts["enrolled"].to_list(), k, total_shown=not hidden_total)
     rows, csv_rows, names, act, comp = [], [], [], [], []
     header = ["Cohort", "Programme", "Start", "Enrolled", "Activation", "Attendance", "Completion", "Coaching hours",
               "NPS", "GAS T"]
     csv_header = ["cohort", "programme", "start", "enrolled", "activation_rate", "attendance_rate", "completion_rate",
                   "coaching_hours", "nps", "mean_gas_tscore"]
-    for hidden, r in zip(hide, cohorts.iter_rows(named=True)):
+    for r in cohorts:
         base = [r["cohort_name"], r["program_name"], str(r["start_date"])]
-        if hidden:
+        if r["display_suppressed"]:
             rows.append(base + [s] * 7)
             csv_rows.append(base + [s] * 7)
             continue
         nps = s if r["nps_suppressed"] else num(r["nps"])
-        gas = s if r["goals_suppressed"] or r["mean_gas_tscore"] is None else num(r["mean_gas_tscore"], 1)
-        running = str(r["end_date"]) > as_of  # a cohort still running shows "in progress", not a low completion rate
+        gas = s if r["gas_suppressed"] else num(r["mean_gas_tscore"], 1)
+        # a cohort still running shows "in progress", not a low completion rate
         rows.append(base + [num(r["enrolled"]), pct(r["activation_rate"]), pct(r["attendance_rate"]),
-                            "in progress" if running else pct(r["completion_rate"]), num(r["coaching_hours"]), nps, gas])
+                            "in progress" if r["is_running"] else pct(r["completion_rate"]), num(r["coaching_hours"]),
+                            nps, gas])
         csv_rows.append(base + [r["enrolled"], r["activation_rate"], r["attendance_rate"], r["completion_rate"],
                                 r["coaching_hours"], s if r["nps_suppressed"] else r["nps"],
-                                s if r["goals_suppressed"] else r["mean_gas_tscore"]])
+                                s if r["gas_suppressed"] else r["mean_gas_tscore"]])
         names.append(r["cohort_name"])
         act.append(r["activation_rate"])
         comp.append(r["completion_rate"])

@@ -68,12 +68,12 @@ def answer_first(page: Page, con, sponsor_id: str, summary: dict, k: int, hidden
             sentences.append("Compared with similar colleagues (an association, not proof of cause): "
                              + "; ".join(parts) + ".")
         cost = f"Coaching cost {money(summary['cost_per_enrolled'], currency)} per participant"
-        if summary["reliably_improved"] >= k:
+        if not summary["reliably_improved_suppressed"]:
             cost += (f" and {money(summary['cost_per_reliably_improved'], currency)} per participant who reliably "
                      f"improved ({summary['reliably_improved']} of {summary['enrolled']})")
         sentences.append(cost + ".")
         value = sponsor_value(con, sponsor_id)
-        if value and _value_shown(value, k):
+        if value and value["roi_shown"]:
             sentences.append(f"Estimated return on investment: {num(value['roi_pct'], 0)}% (range "
                              f"{_interval(value['roi_pct_low'], value['roi_pct_high'], lambda x: num(x, 0) + '%')}), "
                              "an estimate built on the assumptions listed below.")
@@ -89,14 +89,6 @@ def _escape(text: str) -> str:
     return escape(text, quote=False)
 
 
-def _value_shown(v: dict, k: int) -> bool:
-    """A value figure appears when the group is large enough, at least one benefit source exists, and the
-    estimates (when there are any) come from at least k participants."""
-    if v["suppressed"] or 0 < v["n_estimates"] < k:
-        return False
-    return v["n_estimates"] >= k or (v["has_comparison"] and v["replacement_cost"] is not None)
-
-
 def value_section(page: Page, con, sponsor_id: str, k: int, hidden_total: bool, currency: str,
                   window_days) -> None:
     s = suppressed_label(k)
@@ -108,7 +100,7 @@ def value_section(page: Page, con, sponsor_id: str, k: int, hidden_total: bool, 
     missing = []
     if v["n_estimates"] == 0:
         missing.append(COLLECT_ESTIMATES)
-    elif v["n_estimates"] < k:
+    elif v["estimates_suppressed"]:
         missing.append(f"<b>Fewer than {k} participants have given an impact estimate</b>, too few to report "
                        "(suppressed). Ask every participant the three impact questions in the follow-up survey.")
     if not v["has_comparison"]:
@@ -117,7 +109,7 @@ def value_section(page: Page, con, sponsor_id: str, k: int, hidden_total: bool, 
         missing.append(COLLECT_REPLACEMENT)
     if missing:
         page.add_html("".join(f"<p>{m}</p>" for m in missing))
-    if not _value_shown(v, k):
+    if not v["roi_shown"]:
         page.add_html("<p>No return on investment is shown until the missing information is collected.</p>")
         _assumptions(page, v, currency, window_days)
         return

@@ -49,10 +49,12 @@ def _text(value) -> str | None:
 
 
 def mart_hashes(con) -> dict[str, dict]:
-    """sha256 of every mart's rows (all columns, in a fixed order, as text) and its row count."""
+    """sha256 of every mart's rows (all columns, in a fixed order, as text) and its row count. The tables of
+    `marts` only: its views (refresh_run_info) describe the run itself, not what its inputs give."""
     out = {}
     names = [r[0] for r in con.execute("SELECT table_name FROM information_schema.tables "
-                                       "WHERE table_schema = 'marts' ORDER BY 1").fetchall()]
+                                       "WHERE table_schema = 'marts' AND table_type = 'BASE TABLE' "
+                                       "ORDER BY 1").fetchall()]
     for name in names:
         digest = hashlib.sha256()
         rows = con.execute(f'SELECT * FROM marts."{name}" ORDER BY ALL').fetchall()

@@ -1,6 +1,6 @@
 """The loaded tables as Parquet, for an engine that cannot read the DuckDB file (Spark).
 
-After the loader's contract pass, every table of `raw` and `quarantine` is written to
+After the loader's contract pass, every table of `raw`, `quarantine` and `audit` is written to
 <folder>/<schema>/<table>/data.parquet; dbt's on-run-start hook on Spark registers each
 folder as the source table of the same name (dbt_project/macros/engine/register_raw_parquet.sql).
 Timestamps are written as TIMESTAMP_MICROS (adjusted to UTC), which Spark reads as instants.
@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-EXPORTED_SCHEMAS = ("raw", "quarantine")
+EXPORTED_SCHEMAS = ("raw", "quarantine", "audit")
 
 
 def _tables(con: duckdb.DuckDBPyConnection, schemas) -> list[tuple[str, str]]:

@@ -9,9 +9,12 @@ import re
 
 import pytest
 
+from collections import defaultdict
+
 from tests.browser.conftest import AXE
 from tests.browser.hostile import COMPETENCY, SPONSOR_NAMES
 from tests.conftest import ARTIFACTS, query
+from tests.reference import Metrics, read_source
 
 pytestmark = pytest.mark.browser
 
@@ -63,7 +66,12 @@ def test_hostile_names_appear_as_text(hostile, visit):
     assert SPONSOR_NAMES["SP-NW"] in v.page.locator("h1").inner_text()
     charts = v.page.locator("figure.chart").count()
     assert v.page.locator("script").count() == 1 + charts, "the Plotly library and one plot call per chart, nothing else"
-    assert "<script>alert" not in visible_text(v.page.content()).replace("&lt;script&gt;alert", "")
+    # the hostile name is text wherever it appears: never markup in the file or in the document the browser built
+    # (a text node serialises as &lt;script&gt;, a script element or a script inside a plot call's JSON would not)
+    hostile_markup = "<script>alert('sponsor')</script>"
+    assert hostile_markup not in (hostile.site / "sponsors" / "SP-NW.html").read_text(encoding="utf-8")
+    assert hostile_markup not in v.page.content()
+    assert "&lt;script&gt;alert('sponsor')&lt;/script&gt;" in visible_text(v.page.content())
     assert COMPETENCY in v.page.locator("table").first.inner_text() or COMPETENCY in v.page.inner_text("main")
     ops = visit(hostile.site / "operations.html")
     assert "<svg onload=alert('person')>" in ops.page.inner_text("main")
@@ -107,13 +115,17 @@ def test_small_groups_are_suppressed_with_their_complement(hostile):
 
 
 def test_csv_downloads_equal_the_marts(hostile):
-    for s in query(hostile.warehouse, "SELECT sponsor_id FROM marts.sponsor_summary"):
+    checked = []
+    for s in query(hostile.warehouse, "SELECT sponsor_id, suppressed FROM marts.sponsor_summary"):
         sid = s["sponsor_id"]
         downloads = csv_downloads(hostile.site / "sponsors" / f"{sid}.html")
-        if "outcome_change" not in downloads:
-            continue
-        got = {(r[0], r[1]): r for r in downloads["outcome_change"][1:]}
         mart = query(hostile.warehouse, "SELECT * FROM marts.sponsor_outcomes WHERE sponsor_id = ?", [sid])
+        shown = [m for m in mart if not (s["suppressed"] or m["suppressed"]) and m["ci95_low"] is not None]
+        if "outcome_change" not in downloads:
+            assert not shown, f"{sid}: the outcome chart is left out although the mart has figures to show"
+            continue
+        checked.append(sid)
+        got = {(r[0], r[1]): r for r in downloads["outcome_change"][1:]}
         assert len(got) == len(mart)
         for m in mart:
             r = got[(m["competency"], m["rater_type"])]
@@ -122,14 +134,37 @@ def test_csv_downloads_equal_the_marts(hostile):
             else:
                 assert int(r[2]) == m["n_paired"] and float(r[5]) == pytest.approx(m["mean_change"], rel=1e-12)
                 assert float(r[6]) == pytest.approx(m["ci95_low"], rel=1e-12)
+    assert len(checked) >= 2, checked
+
+
+def _csv_name(name: str) -> str:
+    return "'" + name if name[:1] in ("=", "+", "-", "@") else name
+
+
+def test_finance_csv_downloads_equal_an_independent_computation_from_the_landing_files(hostile):
+    """Spend per month and category and per sponsor, computed from the landing CSVs in plain Python
+    (tests/reference.py: FX as of each cost's date, sponsor-level invoices shared by enrolment)."""
+    metrics = Metrics(hostile.landing, hostile.as_of)
     finance = csv_downloads(hostile.site / "finance.html")
+    expected_monthly = defaultdict(float)
+    for (_sponsor, _cohort, month, category), amount in metrics.monthly_costs().items():
+        expected_monthly[(month.isoformat(), category)] += amount
     monthly = {(r[0], r[1]): float(r[2]) for r in finance["spend_by_month"][1:]}
-    expected = query(hostile.warehouse, "SELECT month, category, sum(amount) AS amount FROM marts.monthly_costs GROUP BY ALL")
-    assert monthly == {(str(e["month"]), e["category"]): pytest.approx(e["amount"], rel=1e-12) for e in expected}
-    by_sponsor = {r[0]: r for r in finance["spend_by_sponsor"][1:]}
+    assert len(monthly) > 10 and set(monthly) == set(expected_monthly)
+    for key, amount in expected_monthly.items():
+        assert monthly[key] == pytest.approx(amount, rel=1e-9, abs=1e-6), key
+    names = {r["sponsor_id"]: r["sponsor_name"] for r in read_source(hostile.landing, "sponsors")}
+    expected_sponsor = defaultdict(float)
+    for cost in metrics.cohort_costs().values():
+        expected_sponsor[_csv_name(names[cost["sponsor_id"]])] += cost["total_cost"]
+    by_sponsor = {r[0]: float(r[1]) for r in finance["spend_by_sponsor"][1:]}
+    assert set(by_sponsor) == set(expected_sponsor)
+    for name, total in expected_sponsor.items():
+        assert by_sponsor[name] == pytest.approx(total, rel=1e-9, abs=1e-6), name
     formula = SPONSOR_NAMES["SP-KL"]
-    assert "'" + formula in by_sponsor, "a name that starts with = is neutralised in the CSV"
-    assert float(by_sponsor["'" + formula][1]) > 0
+    assert "'" + formula in by_sponsor and by_sponsor["'" + formula] > 0, "a name starting with = is neutralised"
+    total = sum(expected_sponsor.values())
+    assert f"USD {total:,.0f}" in (hostile.site / "finance.html").read_text(encoding="utf-8"), "the Total spend KPI"
 
 
 def test_did_it_last_and_comparison_sections_hold_only_unsuppressed_mart_figures(hostile, visit):

@@ -43,8 +43,9 @@ def _marts(warehouse) -> dict:
     con = duckdb.connect(str(warehouse), read_only=True)
     try:
         out = {}
+        # tables only: the views of marts describe each run (when, evidence), so two runs differ there
         tables = con.execute("SELECT table_name FROM information_schema.tables WHERE table_schema = 'marts' "
-                             "ORDER BY table_name").fetchall()
+                             "AND table_type = 'BASE TABLE' ORDER BY table_name").fetchall()
         for (table,) in tables:
             columns = con.execute("SELECT column_name, data_type FROM information_schema.columns "
                                   "WHERE table_schema = 'marts' AND table_name = ? ORDER BY ordinal_position",

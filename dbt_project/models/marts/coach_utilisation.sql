@@ -1,13 +1,14 @@
 -- One row per coach and local month with at least one completed session: sessions, hours,
 -- capacity (monthly_capacity_hours), utilisation = hours / capacity, distinct participants, and
--- the mean rescaled satisfaction of answers tied to those sessions.
+-- the mean rescaled satisfaction of answers tied to those sessions; the coach's name and whether the hours
+-- exceed the capacity (internal: the operations page).
 with sessions as (
     select * from {{ ref('int_sessions_classified') }}
     where status = 'completed'
 ),
 
 coaches as (
-    select coach_id, monthly_capacity_hours from {{ ref('stg_landing__coaches') }}
+    select coach_id, full_name, monthly_capacity_hours from {{ ref('stg_landing__coaches') }}
 ),
 
 ratings as (
@@ -46,7 +47,10 @@ select
     cast(coaches.monthly_capacity_hours as double) as capacity,
     {{ safe_divide('monthly.hours', 'coaches.monthly_capacity_hours') }} as utilisation,
     cast(monthly.participants as integer) as participants,
-    monthly_ratings.mean_session_rating
+    monthly_ratings.mean_session_rating,
+    coaches.full_name as coach_name,
+    coalesce(coaches.monthly_capacity_hours > 0 and monthly.hours > coaches.monthly_capacity_hours, false)
+        as is_over_capacity
 from monthly
 inner join coaches using (coach_id)
 left join monthly_ratings using (coach_id, month)

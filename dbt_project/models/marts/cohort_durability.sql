@@ -48,7 +48,10 @@ select
     cast(with_t.n_sustained as integer) as n_sustained,
     cast(with_t.n_faded as integer) as n_faded,
     {{ safe_divide('100.0 * with_t.n_sustained', 'with_t.n_sustained + with_t.n_faded') }} as pct_sustained,
-    with_t.n_followed < {{ var('min_group_size') }} as suppressed
+    with_t.n_followed < {{ var('min_group_size') }} as suppressed,
+    cast(with_t.n_sustained + with_t.n_faded as integer) as n_improved_at_post,
+    with_t.n_followed < {{ var('min_group_size') }}
+        or with_t.n_sustained + with_t.n_faded < {{ var('min_group_size') }} as sustained_suppressed
 from with_t
 inner join cohorts on cohorts.cohort_id = with_t.cohort_id
 order by with_t.cohort_id, with_t.competency, with_t.rater_type

@@ -62,6 +62,7 @@ select
     benefit_retention, se_retention, has_comparison, comparison_suppressed, benefit_total, benefit_low,
     benefit_high, cost_programme, cost_participant_time, cost_fully_loaded, bcr, roi_pct, roi_pct_low,
     roi_pct_high, estimate_discount, replacement_cost, participant_hour_cost,
-    enrolled < {{ var('min_group_size') }} as suppressed
+    enrolled < {{ var('min_group_size') }} as suppressed,
+    comparison_suppressed and replacement_cost is not null as retention_suppressed
 from figures
 order by cohort_id

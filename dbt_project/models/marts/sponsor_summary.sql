@@ -2,6 +2,8 @@
 -- suppressed, int_cohorts_reported), computed from participant, session, survey, goal and cost rows
 -- (not by averaging cohort ratios). NPS and goal totals add up only the cohorts whose NPS or goal row is
 -- itself shown (not suppressed). `cohorts` counts every cohort, `cohorts_reported` those counted.
+-- `suppressed` hides the row; each `*_suppressed` flag hides a figure about fewer people than the row
+-- (NPS answers, participants with goals or a GAS T-score, participants reliably improved), and the row's too.
 with sponsors as (
     select * from {{ ref('stg_landing__sponsors') }}
 ),
@@ -109,7 +111,15 @@ select
     cast(coalesce(spend.total_cost, 0) as {{ money_type() }}) as total_cost,
     {{ money_ratio('spend.total_cost', 'people.enrolled') }} as cost_per_enrolled,
     {{ money_ratio('spend.total_cost', 'improved.reliably_improved') }} as cost_per_reliably_improved,
-    coalesce(people.enrolled, 0) < {{ var('min_group_size') }} as suppressed
+    coalesce(people.enrolled, 0) < {{ var('min_group_size') }} as suppressed,
+    coalesce(people.enrolled, 0) < {{ var('min_group_size') }}
+        or coalesce(satisfaction.nps_responses, 0) < {{ var('min_group_size') }} as nps_suppressed,
+    coalesce(people.enrolled, 0) < {{ var('min_group_size') }}
+        or coalesce(goals.participants_with_goals, 0) < {{ var('min_group_size') }} as goals_suppressed,
+    coalesce(people.enrolled, 0) < {{ var('min_group_size') }}
+        or coalesce(goals.n_gas_participants, 0) < {{ var('min_group_size') }} as gas_suppressed,
+    coalesce(people.enrolled, 0) < {{ var('min_group_size') }}
+        or coalesce(improved.reliably_improved, 0) < {{ var('min_group_size') }} as reliably_improved_suppressed
 from sponsors
 left join cohort_rows using (sponsor_id)
 left join people using (sponsor_id)

@@ -75,6 +75,11 @@ select
     avoided_exits, benefit_retention, se_retention, benefit_total, benefit_low, benefit_high, cost_programme,
     coaching_hours, cost_participant_time, cost_fully_loaded, bcr, roi_pct, roi_pct_low, roi_pct_high,
     estimate_discount, replacement_cost, participant_hour_cost,
-    enrolled < {{ var('min_group_size') }} as suppressed
+    enrolled < {{ var('min_group_size') }} as suppressed,
+    false as retention_suppressed,
+    n_estimates > 0 and n_estimates < {{ var('min_group_size') }} as estimates_suppressed,
+    enrolled >= {{ var('min_group_size') }}
+        and (n_estimates >= {{ var('min_group_size') }}
+             or (n_estimates = 0 and has_comparison and replacement_cost is not null)) as roi_shown
 from figures
 order by sponsor_id

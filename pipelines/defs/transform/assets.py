@@ -54,7 +54,9 @@ def _build_on_spark(context: dg.AssetExecutionContext, dbt: DbtCliResource, coac
     yield from _build(context, dbt, [*dbt_vars, "--target", spark.SPARK_TARGET])
     with coachlens.connect() as con:
         spark.import_marts(con, folder, spark.mart_names(ensure_manifest()))
-    views = dbt.cli(["run", "--select", "staging", "--target", spark.DUCKDB_TARGET, *dbt_vars])
+    # the staging views, and the views of marts that describe the run (refresh_run_info; not built on Spark)
+    views = dbt.cli(["run", "--select", "staging", "marts,config.materialized:view", "--target", spark.DUCKDB_TARGET,
+                     *dbt_vars])
     views.wait()
     shutil.rmtree(views.target_path, ignore_errors=True)
     shutil.rmtree(folder, ignore_errors=True)
