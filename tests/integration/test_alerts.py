@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 import ipaddress
 import json
+import os
 import socket
+import subprocess
 import sys
 import threading
 from email import message_from_bytes
@@ -176,32 +178,37 @@ def test_a_clean_refresh_sends_nothing_and_a_stale_one_alerts(configured):
     assert len(mail.messages) == 1 and "STALE" in mail.messages[0]["message"]["Subject"]
 
 
-def test_the_schedule_alerts_through_its_run_failure_sensor(configured, monkeypatch):
-    """The job the schedule runs, failing in this process; the sensor the daemon evaluates sends the alert."""
-    import dagster as dg
+SCHEDULED_RUN = """
+import dagster as dg
+from pipelines.definitions import defs
+from pipelines.defs.alerts import refresh_failure_alert
 
+with dg.DagsterInstance.ephemeral() as instance:
+    result = defs.resolve_job_def("refresh").execute_in_process(instance=instance, raise_on_error=False)
+    assert not result.success
+    run = instance.get_run_by_id(result.run_id)
+    [failure] = instance.all_logs(result.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
+    context = dg.build_run_status_sensor_context(
+        sensor_name="refresh_failure_alert", dagster_event=failure.dagster_event, dagster_instance=instance,
+        dagster_run=run).for_run_failure()
+    refresh_failure_alert(context)
+"""
+
+
+def test_the_schedule_alerts_through_its_run_failure_sensor(configured):
+    """The job the schedule runs, failing in a Dagster process of its own (as the daemon's run would, and
+    free of whatever earlier tests left in this one); the sensor the daemon evaluates sends the alert."""
     tmp, received, hook, mail = configured
     landing = write_landing(tmp / "landing")
     (landing / "sessions" / "zz_bad.csv").write_bytes(BAD)
     out = tmp / "out"
-    for key, value in {"LANDING": landing, "WAREHOUSE": out / "warehouse.duckdb", "SITE": out / "site",
-                       "AS_OF": "2024-06-30", "PSEUDONYM_SALT": "test-salt", "PROGRESS": "0",
-                       "ALERTS_EMAIL_HOST": "localhost"}.items():
-        monkeypatch.setenv(f"COACHLENS_{key}", str(value))
-    monkeypatch.setenv("TEST_SMTP_PASSWORD", PASSWORD)
-    monkeypatch.chdir(out)  # its coachlens.toml configures the alerts
-    from pipelines.definitions import defs
-    from pipelines.defs.alerts import refresh_failure_alert
-
-    with dg.DagsterInstance.ephemeral() as instance:
-        result = defs.resolve_job_def("refresh").execute_in_process(instance=instance, raise_on_error=False)
-        assert not result.success
-        run = instance.get_run_by_id(result.run_id)
-        [failure] = instance.all_logs(result.run_id, of_type=dg.DagsterEventType.RUN_FAILURE)
-        context = dg.build_run_status_sensor_context(
-            sensor_name="refresh_failure_alert", dagster_event=failure.dagster_event, dagster_instance=instance,
-            dagster_run=run).for_run_failure()
-        refresh_failure_alert(context)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COACHLENS_")}
+    env.update({f"COACHLENS_{key}": str(value) for key, value in {
+        "LANDING": landing, "WAREHOUSE": out / "warehouse.duckdb", "SITE": out / "site", "AS_OF": "2024-06-30",
+        "PSEUDONYM_SALT": "test-salt", "PROGRESS": "0", "ALERTS_EMAIL_HOST": "localhost"}.items()})
+    env["TEST_SMTP_PASSWORD"] = PASSWORD
+    proc = subprocess.run([sys.executable, "-c", SCHEDULED_RUN], cwd=out, env=env, capture_output=True, text=True)
+    assert proc.returncode == 0, proc.stderr[-4000:]  # its coachlens.toml (in cwd) configures the alerts
     assert BAD_PROBLEM in received.read_text(encoding="utf-8")
     assert [p["json"]["status"] for p in hook.posts] == ["failed"] and len(mail.messages) == 1
     # and the failed run published its manifest where leads look, as the command does
