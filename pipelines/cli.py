@@ -309,13 +309,15 @@ def cmd_map(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from pipelines.lib.generate import PARTICIPANTS, SEED
+
     parser = argparse.ArgumentParser(prog="coachlens", description="Coaching programme analytics and impact reports.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("generate", help="write a realistic landing folder of generated data")
     g.add_argument("--out", required=True, help="the landing folder to write")
-    g.add_argument("--participants", type=_positive_int, default=2000)
-    g.add_argument("--seed", type=int, default=7)
+    g.add_argument("--participants", type=_positive_int, default=PARTICIPANTS)
+    g.add_argument("--seed", type=int, default=SEED)
     g.add_argument("--as-of", type=_date, dest="as_of", help="the reporting date the data leads up to (default today)")
     g.set_defaults(fn=cmd_generate)
 
@@ -364,8 +366,8 @@ def build_parser() -> argparse.ArgumentParser:
     c.set_defaults(fn=cmd_config)
 
     d = sub.add_parser("demo", help="generate data/landing, refresh, print where the pages are")
-    d.add_argument("--participants", type=_positive_int, default=2000)
-    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--participants", type=_positive_int, default=PARTICIPANTS)
+    d.add_argument("--seed", type=int, default=SEED)
     d.add_argument("--landing")
     d.set_defaults(fn=cmd_demo)
     return parser

@@ -37,6 +37,7 @@ LEVELS = ["first-line manager", "middle manager", "senior manager", "emerging le
 CREDENTIALS = ["ACC", "PCC", "PCC", "MCC", "none", "other"]
 COHORT_SIZE = 30
 CHUNK = 5000
+PARTICIPANTS, SEED = 2000, 7  # what `coachlens generate` and `coachlens demo` write unless told otherwise
 
 HEADERS = {
     "sponsors": ["sponsor_id", "sponsor_name"],
@@ -261,7 +262,7 @@ class _Participant:
     waves: list = field(default_factory=list)
 
 
-def generate(out: Path, participants: int = 2000, seed: int = 7, as_of: dt.date | None = None,
+def generate(out: Path, participants: int = PARTICIPANTS, seed: int = SEED, as_of: dt.date | None = None,
              progress=print) -> dict:
     """Write the landing folder; returns counts per source."""
     as_of = as_of or dt.date.today()
