@@ -175,3 +175,24 @@ def test_readme_lists_every_key_with_the_models_default():
         elif name != "alerts":
             shown = f"{default:g}" if isinstance(default, (int, float)) else str(default)
             assert text.startswith(f"`{shown}`"), (name, text)
+
+
+def test_the_command_line_refuses_a_bad_cron_before_anything_runs(monkeypatch, capsys):
+    from pipelines.cli import main
+
+    monkeypatch.setenv("COACHLENS_SCHEDULE_CRON", "0 0 30 2 *")
+    assert main(["config"]) == 2
+    assert capsys.readouterr().err == ("error: config key 'schedule_cron': '0 0 30 2 *' is not allowed; expected a "
+                                       "five-field cron expression such as '0 2 * * *'\n")
+
+
+def test_coachlens_config_prints_the_value_in_force_beside_the_default(monkeypatch, capsys):
+    from pipelines.cli import main
+
+    monkeypatch.setenv("COACHLENS_MIN_GROUP_SIZE", "7")
+    monkeypatch.setenv("COACHLENS_SCHEDULE_CRON", "30 4 * * 1-5")
+    assert main(["config"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert "min_group_size = 7    # default 5" in lines
+    assert 'schedule.cron = "30 4 * * 1-5"    # default "0 2 * * *"' in lines
+    assert "late_cancel_hours = 24" in lines  # unchanged keys show their default only
