@@ -1,9 +1,10 @@
 """Ingestion: one asset per landing source, loaded into raw.<source> of the refresh's new warehouse.
 
-`start_refresh` starts the refresh (a new warehouse file beside the published
-one, and raw.refresh_run: the run's reporting date and settings); every raw asset then loads its source folder with the contract loader and
-reports a blocking `contract` check: a file that could not be read at all fails
-it, which stops everything downstream, so nothing is published.
+`start_refresh` starts the refresh: a new warehouse file beside the published
+one, and raw.refresh_run (the run's reporting date and settings). Every raw asset
+then loads its source folder with the contract loader and reports a blocking
+`contract` check: a file that could not be read at all fails it, which stops
+everything downstream, so nothing is published.
 """
 
 import datetime as dt
