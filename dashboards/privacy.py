@@ -1,4 +1,4 @@
-"""Privacy rules of SPEC section 6: minimum group size, complementary suppression, safe CSV."""
+"""Privacy rules of docs/privacy.md: minimum group size, complementary suppression, safe CSV."""
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,4 @@
-"""A seeded generator of a realistic landing folder (SPEC section 3).
+"""A seeded generator of a realistic landing folder (docs/landing.md).
 
 It streams participants in chunks, so `--participants 500000` runs in bounded
 memory. The truth is known: `_truth.json` at the landing root (not a source
@@ -62,7 +62,7 @@ HEADERS = {
     "hr_events": ["employee_id", "event", "event_on", "value"],
 }
 
-# Injected truths of the HR comparison (SPEC section 5, cohort_comparison). Exits are competing exponential
+# Injected truths of the HR comparison (docs/metrics.md, cohort_comparison). Exits are competing exponential
 # clocks (memoryless, so exact for anyone employed on a cohort's start): a voluntary one, lower for
 # participants from their cohort's start, and an involuntary one, the same for everybody.
 ANNUAL_EXIT = {"participant": 0.08, "comparison": 0.15}   # voluntary leavers per year
