@@ -8,7 +8,7 @@ day, then runs through the real CLI, one after another on the same warehouse:
 2. the same refresh again with nothing changed (incremental, the nightly default),
 3. a refresh after the last day arrives as new files (sessions and survey answers),
 and prints each one's wall time, its ratio to the full refresh and its peak memory (RSS of the refresh
-process and its children, from wait4). SPEC section 9: nothing changed < 10 %, one more day < 15 %.
+process and its children, from wait4). README "Benchmarks": nothing changed < 10 %, one more day < 15 %.
 """
 from __future__ import annotations
 
@@ -95,7 +95,7 @@ def main() -> None:
         for name, secs, mem in (("full (--full)", full, full_mem), ("nothing changed", same, same_mem),
                                 ("one more day (new files)", day, day_mem)):
             print(f"{name:<28}{secs:>9.1f}{secs / full:>9.0%}{mem:>9.2f}")
-        print("targets (SPEC 9): nothing changed < 10 %, one more day < 15 %, full < 2 min and < 4 GB at 500,000")
+        print("targets (README "Benchmarks"): nothing changed < 10 %, one more day < 15 %, full < 2 min and < 4 GB at 500,000")
 
 
 if __name__ == "__main__":

@@ -4,7 +4,7 @@
 
 Generates a landing folder (unless --landing is given), then loads its sessions file (a) with a bare
 DuckDB read_csv into a table and (b) through coachlens' loader (contract checks, provenance, quarantine),
-and (c) with a bare Polars read_csv, and prints the times and ratios. SPEC section 9 asks for (a)/(b) >= 0.6.
+and (c) with a bare Polars read_csv, and prints the times and ratios. README "Benchmarks" asks for (a)/(b) >= 0.6.
 """
 from __future__ import annotations
 

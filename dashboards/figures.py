@@ -77,7 +77,7 @@ RATER_LABEL = {"self": "Self-rated", "manager": "Observer-rated: manager", "peer
 RATER_COLOUR = {"self": BLUE, "manager": ORANGE, "peer": "#009E73", "direct_report": "#CC79A7"}
 RATER_SYMBOL = {"self": "circle", "manager": "diamond", "peer": "square", "direct_report": "triangle-up"}
 
-# Published meta-analytic effects of coaching (SPEC section 7).
+# Published meta-analytic effects of coaching (docs/metrics.md, "Published effects shown beside outcomes").
 PUBLISHED = [
     ("Theeboom et al. 2014", 0.43, 0.74, "g = 0.43-0.74"),
     ("Jones et al. 2016", 0.36, 0.36, "δ = 0.36"),

@@ -1,4 +1,4 @@
-"""Sponsor-page sections "Did it last?" and "Compared with similar colleagues" (SPEC sections 5-7).
+"""Sponsor-page sections "Did it last?" and "Compared with similar colleagues" (docs/metrics.md: cohort_durability, cohort_comparison).
 
 Every figure comes from marts.cohort_durability, marts.cohort_comparison and marts.cohort_comparison_balance;
 a row whose `suppressed` flag is set shows none of its figures, and a figure about fewer people than its row

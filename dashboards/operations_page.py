@@ -2,8 +2,9 @@
 It may name stalled participants; it is for programme leads, never sent to sponsors."""
 from __future__ import annotations
 
+import datetime as dt
 import json
-import time
+import zoneinfo
 
 from .data import (RunInfo, coach_utilisation, data_quality, days_to_first_session, failed_files,
                    programme_engagement, rejection_reasons, rejections_by_file, stalled_participants,
@@ -26,9 +27,9 @@ METHODS = [
 
 
 def next_refresh(cron: str, tz: str) -> str:
-    from dagster._utils.schedules import cron_string_iterator
+    from croniter import croniter
 
-    tick = next(cron_string_iterator(time.time(), cron, tz))
+    tick = croniter(cron, dt.datetime.now(zoneinfo.ZoneInfo(tz))).get_next(dt.datetime)
     return f"{tick:%Y-%m-%d %H:%M} {tz} (cron '{cron}')"
 
 

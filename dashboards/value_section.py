@@ -1,4 +1,4 @@
-"""The sponsor page's answer-first summary and its value section (SPEC section 7, issue 12).
+"""The sponsor page's answer-first summary and its value section (docs/pages.md, "Sponsor pages").
 
 Every number comes from a mart row that is not suppressed: sponsor_outcomes, cohort_durability,
 cohort_comparison, sponsor_summary, sponsor_value and sponsor_value_sensitivity. Where impact estimates or a

@@ -1,4 +1,4 @@
-"""The coachlens command: generate, refresh, validate, serve, demo."""
+"""The coachlens command: generate, refresh, validate, forget, verify, serve, map, config, demo."""
 from __future__ import annotations
 
 import argparse
@@ -39,15 +39,8 @@ def _positive_int(text: str) -> int:
 
 
 def _overrides(args) -> dict:
+    """The flags that win over coachlens.toml and the environment (config keys of the same name)."""
     return {k: getattr(args, k, None) for k in ("landing", "warehouse", "site", "as_of")}
-
-
-def _apply_overrides(args) -> None:
-    """CLI flags win over coachlens.toml and the environment: pass them on as COACHLENS_* variables,
-    which is also how the Dagster resource (read at run time) sees them."""
-    for key, value in _overrides(args).items():
-        if value is not None:
-            os.environ[f"COACHLENS_{key.upper()}"] = str(Path(value).resolve()) if key != "as_of" else str(value)
 
 
 def dagster_home() -> Path:
@@ -85,12 +78,11 @@ def cmd_generate(args) -> int:
 
 # --- refresh ---------------------------------------------------------------------
 
-def run_refresh(quiet: bool = False, full: bool = False) -> int:
+def run_refresh(overrides: dict | None = None, quiet: bool = False, full: bool = False) -> int:
     """Run the refresh job in this process (the same job the schedule runs) and print a summary."""
     import dagster as dg
 
-    os.environ["COACHLENS_PROGRESS"] = "0" if quiet else "1"
-    cfg = load_config()
+    cfg = load_config(overrides=overrides)
     if not cfg.landing.is_dir():
         print(f"error: the landing folder {cfg.landing} does not exist (set 'landing' in coachlens.toml or pass "
               "--landing)", file=sys.stderr)
@@ -98,6 +90,7 @@ def run_refresh(quiet: bool = False, full: bool = False) -> int:
     dagster_home()
     from pipelines.definitions import defs
     from pipelines.defs.alerts import CLI_TAG
+    from pipelines.defs.resources import CoachlensResource
     from pipelines.lib.workspace import RefreshLock, RefreshLocked, Workspace
 
     ws = Workspace(cfg.warehouse, cfg.site)
@@ -114,49 +107,70 @@ def run_refresh(quiet: bool = False, full: bool = False) -> int:
         result = job.execute_in_process(
             instance=instance, raise_on_error=False, tags={CLI_TAG: "cli"},
             run_config={"loggers": {"console": {"config": {"log_level": "WARNING"}}},
-                        "resources": {"coachlens": {"config": {"full_refresh": full}}}})
+                        "resources": {"coachlens": CoachlensResource.run_config(cfg, full, not quiet)}})
     elapsed = time.monotonic() - t0
     return _summarise(result, cfg, ws, elapsed)
 
 
 def _summarise(result, cfg, ws, elapsed: float) -> int:
-    import duckdb
-
+    """Print what each source loaded, send the alerts, and say how the refresh ended: its exit code."""
     from pipelines.lib.alerts import alert_on
-    from pipelines.lib.outcome import failed_files, read_outcome
+    from pipelines.lib.outcome import read_outcome
 
-    db = ws.warehouse  # a failed run publishes its manifest and quarantine there too
-    files = []
     print()
-    print(f"{'source':<18}{'files':>6}{'read':>12}{'loaded':>12}{'rejected':>10}  failed files")
-    if db.exists():
-        con = duckdb.connect(str(db), read_only=True)
-        try:
-            rows = con.execute("""SELECT source, count(*) FILTER (WHERE status <> 'skipped'), sum(rows_read),
-                                  sum(rows_loaded), sum(rows_rejected), count(*) FILTER (WHERE status = 'failed')
-                                  FROM raw.file_manifest GROUP BY 1 ORDER BY 1""").fetchall()
-            for src, files_n, read, loaded, rejected, failed in rows:
-                print(f"{src:<18}{files_n:>6}{read:>12,}{loaded:>12,}{rejected:>10,}  {failed or ''}")
-            files = [] if result.success else failed_files(con)
-            if con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchall()[0][0]:
-                print("rejected rows: quarantine.rejected_rows in the warehouse (coachlens validate lists them too)")
-        except duckdb.Error:
-            pass
-        finally:
-            con.close()
+    failed, stale = _print_sources(ws.warehouse, result.success)
     print()
-    outcome = read_outcome(result.run_id, result.all_events, files, success=result.success)
+    outcome = read_outcome(result.run_id, result.all_events, failed, success=result.success)
+    outcome.stale = stale
     alert_on(outcome, cfg.alerts, str(cfg.warehouse), str(cfg.site), log=lambda m: print(m, file=sys.stderr))
     if result.success:
-        pages = sorted(cfg.site.rglob("*.html"))
-        print(f"refresh finished in {elapsed:.1f} s: {len(pages)} page(s) in {cfg.site}")
-        print(f"  warehouse: {cfg.warehouse}")
-        if outcome.stale:
-            print("STALE sources (pages were published, marked stale):", file=sys.stderr)
-            for line in outcome.stale:
-                print(f"  - {line}", file=sys.stderr)
-            return 4
+        return _report_published(cfg, outcome, elapsed)
+    return _report_failed(cfg, outcome, elapsed)
+
+
+def _print_sources(db: Path, success: bool) -> tuple[list, list]:
+    """The table of files and rows per source from the published manifest (a failed run publishes its manifest
+    and quarantine too). Returns the files that could not be read (of a failed run) and, of a published
+    one, the sources marts.data_quality finds stale."""
+    import duckdb
+
+    from pipelines.lib.outcome import failed_files, stale_sources
+
+    print(f"{'source':<18}{'files':>6}{'read':>12}{'loaded':>12}{'rejected':>10}  failed files")
+    if not db.exists():
+        return [], []
+    found: tuple[list, list] = ([], [])
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        rows = con.execute("""SELECT source, count(*) FILTER (WHERE status <> 'skipped'), sum(rows_read),
+                              sum(rows_loaded), sum(rows_rejected), count(*) FILTER (WHERE status = 'failed')
+                              FROM raw.file_manifest GROUP BY 1 ORDER BY 1""").fetchall()
+        for src, files_n, read, loaded, rejected, failed in rows:
+            print(f"{src:<18}{files_n:>6}{read:>12,}{loaded:>12,}{rejected:>10,}  {failed or ''}")
+        found = ([], stale_sources(con)) if success else (failed_files(con), [])
+        if con.execute("SELECT count(*) FROM quarantine.rejected_rows").fetchall()[0][0]:
+            print("rejected rows: quarantine.rejected_rows in the warehouse (coachlens validate lists them too)")
+    except duckdb.Error:
+        pass
+    finally:
+        con.close()
+    return found
+
+
+def _report_published(cfg, outcome, elapsed: float) -> int:
+    """0, or 4 when marts.data_quality finds a source stale (the pages were published, marked stale)."""
+    pages = sorted(cfg.site.rglob("*.html"))
+    print(f"refresh finished in {elapsed:.1f} s: {len(pages)} page(s) in {cfg.site}")
+    print(f"  warehouse: {cfg.warehouse}")
+    if not outcome.stale:
         return 0
+    print("STALE sources (pages were published, marked stale):", file=sys.stderr)
+    for line in outcome.stale:
+        print(f"  - {line}", file=sys.stderr)
+    return 4
+
+
+def _report_failed(cfg, outcome, elapsed: float) -> int:
     print(f"refresh FAILED after {elapsed:.1f} s; the last good marts and sponsor and finance pages were kept. "
           f"This run's manifest, quarantine and operations page ({cfg.site / 'operations.html'}) were published.",
           file=sys.stderr)
@@ -166,9 +180,7 @@ def _summarise(result, cfg, ws, elapsed: float) -> int:
 
 
 def cmd_refresh(args) -> int:
-    _apply_overrides(args)
-    load_config()
-    return run_refresh(quiet=args.quiet, full=args.full)
+    return run_refresh(_overrides(args), quiet=args.quiet, full=args.full)
 
 
 # --- validate --------------------------------------------------------------------
@@ -176,8 +188,7 @@ def cmd_refresh(args) -> int:
 def cmd_validate(args) -> int:
     from pipelines.lib.validate import validate_paths
 
-    _apply_overrides(args)
-    cfg = load_config()
+    cfg = load_config(overrides=_overrides(args))
     return validate_paths([Path(p) for p in args.paths], cfg)
 
 
@@ -187,9 +198,8 @@ def cmd_forget(args) -> int:
     from pipelines.lib.erasure import forget
     from pipelines.lib.workspace import RefreshLocked
 
-    _apply_overrides(args)
     try:
-        return forget(load_config(), args.people)
+        return forget(load_config(overrides=_overrides(args)), args.people)
     except RefreshLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
@@ -200,8 +210,7 @@ def cmd_forget(args) -> int:
 def cmd_verify(args) -> int:
     from pipelines.lib.verify import verify
 
-    _apply_overrides(args)
-    return verify(Path(args.site_dir), load_config(), Path(args.landing) if args.landing else None)
+    return verify(Path(args.site_dir), load_config(overrides=_overrides(args)), Path(args.landing) if args.landing else None)
 
 
 # --- serve -----------------------------------------------------------------------
@@ -246,15 +255,39 @@ def cmd_demo(args) -> int:
     if rc:
         return rc
     t1 = time.monotonic()
-    os.environ["COACHLENS_LANDING"] = str(landing)
-    rc = run_refresh()
-    cfg = load_config()
+    rc = run_refresh({"landing": landing})
+    cfg = load_config(overrides={"landing": landing})
     print(f"\ndemo: generate {t1 - t0:.1f} s, refresh {time.monotonic() - t1:.1f} s")
     if rc == 0:
         print("open these pages in a browser:")
         for page in sorted(cfg.site.rglob("*.html")):
             print(f"  {page}")
     return rc
+
+
+# --- config --------------------------------------------------------------------
+
+def cmd_config(args) -> int:
+    from pipelines.lib.config import describe
+
+    cfg = load_config()
+    print(f"# {cfg.source_file or 'no coachlens.toml'}; COACHLENS_<KEY> variables override it")
+    for name, default, meaning in describe():
+        value = getattr(cfg, name.replace(".", "_"))
+        shown = "(hidden)" if name == "pseudonym_salt" and value != default else _toml_value(value)
+        print(f"{name} = {shown}" + (f"    # default {_toml_value(default)}" if value != default else "")
+              + f"\n    # {meaning}")
+    return 0
+
+
+def _toml_value(value) -> str:
+    if value is None:
+        return "(unset)"
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{k} = {v:g}" for k, v in value.items()) + "}"
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return f"{value:g}"
+    return f'"{value}"'
 
 
 # --- map -------------------------------------------------------------------------
@@ -276,13 +309,15 @@ def cmd_map(args) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from pipelines.lib.generate import PARTICIPANTS, SEED
+
     parser = argparse.ArgumentParser(prog="coachlens", description="Coaching programme analytics and impact reports.")
     sub = parser.add_subparsers(dest="command", required=True)
 
     g = sub.add_parser("generate", help="write a realistic landing folder of generated data")
     g.add_argument("--out", required=True, help="the landing folder to write")
-    g.add_argument("--participants", type=_positive_int, default=2000)
-    g.add_argument("--seed", type=int, default=7)
+    g.add_argument("--participants", type=_positive_int, default=PARTICIPANTS)
+    g.add_argument("--seed", type=int, default=SEED)
     g.add_argument("--as-of", type=_date, dest="as_of", help="the reporting date the data leads up to (default today)")
     g.set_defaults(fn=cmd_generate)
 
@@ -327,9 +362,12 @@ def build_parser() -> argparse.ArgumentParser:
     m.add_argument("--out", help="where to write the mapping (default: <landing>/mappings/<file name>.yml)")
     m.set_defaults(fn=cmd_map)
 
+    c = sub.add_parser("config", help="print every configuration key: the value in force, its default, its meaning")
+    c.set_defaults(fn=cmd_config)
+
     d = sub.add_parser("demo", help="generate data/landing, refresh, print where the pages are")
-    d.add_argument("--participants", type=_positive_int, default=2000)
-    d.add_argument("--seed", type=int, default=7)
+    d.add_argument("--participants", type=_positive_int, default=PARTICIPANTS)
+    d.add_argument("--seed", type=int, default=SEED)
     d.add_argument("--landing")
     d.set_defaults(fn=cmd_demo)
     return parser

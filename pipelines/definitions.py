@@ -4,7 +4,7 @@ from __future__ import annotations
 import dagster as dg
 
 from pipelines.defs.alerts import alert_sensors
-from pipelines.defs.ingest.assets import landing_inventory, raw_assets
+from pipelines.defs.ingest.assets import raw_assets, start_refresh
 from pipelines.defs.quality.checks import contract_checks
 from pipelines.defs.resources import CoachlensResource
 from pipelines.defs.schedules import nightly_schedule, refresh_job
@@ -16,7 +16,7 @@ from pipelines.lib.config import load_config
 def build_definitions() -> dg.Definitions:
     cfg = load_config()
     return dg.Definitions(
-        assets=[landing_inventory, *raw_assets, coachlens_dbt_models, dashboard_pages, published_refresh],
+        assets=[start_refresh, *raw_assets, coachlens_dbt_models, dashboard_pages, published_refresh],
         asset_checks=contract_checks,
         jobs=[refresh_job],
         schedules=[nightly_schedule(cfg)],

@@ -1,4 +1,4 @@
-"""An independent implementation of SPEC section 5 in plain Python (csv, datetime, zoneinfo),
+"""An independent implementation of docs/metrics.md in plain Python (csv, datetime, zoneinfo),
 used by the end-to-end tests to check the dbt marts. It shares no code with the pipeline and
 reads only clean landing folders (the generator's output): no validation here."""
 from __future__ import annotations
@@ -144,7 +144,7 @@ def _var(values):
 
 
 class Metrics(Programme):
-    """The rest of SPEC section 5, computed row by row in Python (scipy only for the t quantile)."""
+    """The rest of docs/metrics.md, computed row by row in Python (scipy only for the t quantile)."""
 
     def __init__(self, landing: Path, as_of: dt.date, reporting_currency: str = "USD", gas_rho: float = 0.3,
                  default_reliability: float = 0.8, **kw):
@@ -592,7 +592,7 @@ class Metrics(Programme):
 
 
 class Comparison:
-    """cohort_comparison of SPEC section 5, person by person: participants linked to an employee by an
+    """cohort_comparison of docs/metrics.md, person by person: participants linked to an employee by an
     email exactly one employee has, colleagues who are participants of no cohort, strata (job_level,
     department, region) with blank as its own value, the comparison weighted to the participants' strata."""
 
@@ -717,7 +717,7 @@ class Comparison:
 
 
 class Value:
-    """cohort_value and sponsor_value of SPEC section 5 (Phillips ROI), from the other reference results."""
+    """cohort_value and sponsor_value of docs/metrics.md (Phillips ROI), from the other reference results."""
 
     def __init__(self, metrics: Metrics, comparison: Comparison, participant_hour_cost: float = 0.0,
                  replacement_cost: float | None = None, estimate_discount: float = 0.0):

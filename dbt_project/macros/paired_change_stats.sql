@@ -1,4 +1,4 @@
-{#- The paired-change statistics of SPEC section 5 (cohort_outcomes), for any grouping of
+{#- The paired-change statistics of docs/metrics.md (cohort_outcomes), for any grouping of
     int_participant_outcomes rows: `relation` has the group columns plus pre_score, is_paired, change,
     reliably_improved, reliably_deteriorated. Used by cohort_outcomes and sponsor_outcomes. -#}
 {% macro paired_change_stats(relation, group_cols) -%}

@@ -1,4 +1,4 @@
-{#- The value assumptions of SPEC section 5 ([value] in coachlens.toml, passed as dbt vars), with
+{#- The value assumptions of docs/metrics.md ([value] in coachlens.toml, passed as dbt vars), with
     their defaults in one place. replacement_cost is NULL when unset. -#}
 {% macro window_days() -%}
     {{ var('window_days', 365) }}

@@ -1,4 +1,4 @@
-{#- The money figures of SPEC section 5 (cohort_value) from per-group inputs, shared by cohort_value and
+{#- The money figures of docs/metrics.md (cohort_value) from per-group inputs, shared by cohort_value and
     sponsor_value: `relation` has benefit_estimated, se_estimated, benefit_retention, se_retention,
     cost_programme, coaching_hours. -#}
 {% macro value_figures(relation) -%}

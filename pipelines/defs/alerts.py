@@ -10,15 +10,18 @@ import dagster as dg
 from pipelines.defs.schedules import refresh_job
 from pipelines.lib.alerts import alert_on
 from pipelines.lib.config import load_config
-from pipelines.lib.outcome import Outcome, read_outcome
+from pipelines.lib.outcome import Outcome, published_stale_sources, read_outcome
 
 CLI_TAG = "coachlens/launched_by"
 
 
 def alert_for_run(instance: dg.DagsterInstance, run: dg.DagsterRun, success: bool, log=print) -> Outcome:
-    """Read the run's outcome from its events and alert if it failed or left stale data."""
+    """Read the run's outcome from its events (and, when it published, the stale sources from its warehouse)
+    and alert if it failed or left stale data."""
     cfg = load_config()
     outcome = read_outcome(run.run_id, instance.all_logs(run.run_id), success=success)
+    if success:
+        outcome.stale = published_stale_sources(cfg.warehouse)
     if not success and not outcome.problems:
         outcome.problems.append("the run failed before any step reported why; see the run in the Dagster UI")
     alert_on(outcome, cfg.alerts, str(cfg.warehouse), str(cfg.site), log=log)

@@ -1,26 +1,28 @@
 """The resource every step of a refresh shares: configuration, working files, the writer lock."""
 
 import contextlib
-from dataclasses import replace
 from pathlib import Path
 
 import dagster as dg
 import duckdb
 from pydantic import PrivateAttr
 
+from pipelines.lib.progress import show as show_progress
 from pipelines.lib.config import Config, load_config
 from pipelines.lib.salt import installation_salt
 from pipelines.lib.workspace import RefreshLock, Workspace
 
 
 class CoachlensResource(dg.ConfigurableResource):
-    """Reads coachlens.toml (and COACHLENS_* variables) when a run starts; fields left empty keep it."""
+    """Reads coachlens.toml (and COACHLENS_* variables) when a run starts; the run config's fields win over it
+    (`coachlens refresh` passes its flags here), and fields left empty keep it."""
 
     landing: str = ""
     warehouse: str = ""
     site: str = ""
     as_of: str = ""
     full_refresh: bool = False  # read every file again, even those unchanged since the published refresh
+    progress: bool = False  # print progress lines on stdout (the command line; the Dagster log has its own)
     _lock: RefreshLock | None = PrivateAttr(default=None)
     _token: str = PrivateAttr(default="adhoc")
 
@@ -28,13 +30,22 @@ class CoachlensResource(dg.ConfigurableResource):
         """The run's configuration, with the installation's secret salt when none is configured."""
         cfg = load_config(overrides={"landing": self.landing or None, "warehouse": self.warehouse or None,
                                      "site": self.site or None, "as_of": self.as_of or None})
-        return replace(cfg, pseudonym_salt=installation_salt(cfg.pseudonym_salt, cfg.warehouse))
+        return cfg.with_salt(installation_salt(cfg.pseudonym_salt, cfg.warehouse))
+
+    @classmethod
+    def run_config(cls, cfg: Config, full_refresh: bool = False, progress_lines: bool = False) -> dict:
+        """The run config that hands `cfg`'s paths and reporting date (if set) to this resource."""
+        fields = {"landing": str(cfg.landing), "warehouse": str(cfg.warehouse), "site": str(cfg.site),
+                  "as_of": cfg.as_of.isoformat() if cfg.as_of else "", "full_refresh": full_refresh,
+                  "progress": progress_lines}
+        return {"config": fields}
 
     def workspace(self) -> Workspace:
         cfg = self.config()
         return Workspace(Path(cfg.warehouse), Path(cfg.site), self._token)
 
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        show_progress(self.progress)
         lock = RefreshLock(self.workspace().lock_path)
         lock.acquire()
         self._lock = lock

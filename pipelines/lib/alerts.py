@@ -1,4 +1,4 @@
-"""Alerts on a failed or stale refresh (SPEC section 8), through whichever of these `[alerts]` configures:
+"""Alerts on a failed or stale refresh (README, "Alerts"), through whichever of these `[alerts]` configures:
 
     [alerts]
     command = "notify-send coachlens"         # run with the summary on standard input (no shell)

@@ -1,4 +1,4 @@
-"""Erasure: `coachlens forget PERSON...` (SPEC sections 2 and 6).
+"""Erasure: `coachlens forget PERSON...` (docs/privacy.md, "Erasure: `coachlens forget`").
 
 A person is erased by their pseudonyms: the salted hash (as `participant_key`: the first 16 hex digits of
 sha256(salt || value)) of their participant id, their email (trimmed, lower-cased) and, when the HR roster has

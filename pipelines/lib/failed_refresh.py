@@ -1,4 +1,4 @@
-"""Publishing a refresh that failed, so the failure is seen where programme leads look (SPEC section 8).
+"""Publishing a refresh that failed, so the failure is seen where programme leads look (README, "When a refresh fails").
 
 The published warehouse becomes a copy of the last good one (its marts and raw tables unchanged) holding
 this run's manifest (`raw.file_manifest`), quarantine (`quarantine.rejected_rows`) and what failed

@@ -279,7 +279,7 @@ def _key_text(contract: Contract, prefix: str = "t.", column: str = "_v_") -> li
 
 
 def _row_key_sql(contract: Contract, header: list[str]) -> tuple[list[str], str]:
-    """The natural key of every row, ragged ones included (SPEC 4: a duplicate key rejects every copy): a ragged
+    """The natural key of every row, ragged ones included (docs/loading.md: a duplicate key rejects every copy): a ragged
     row's key is read from its fields by the header's positions of the key columns. Returns the `_k_<key>` columns
     and a partition term that keeps apart the ragged rows too short to hold the key."""
     cols, positions = [], []

@@ -1,4 +1,5 @@
-"""What a refresh run came to, read from its Dagster events: the problems that failed it, the stale sources.
+"""What a refresh run came to: the problems that failed it (read from its Dagster events) and the stale
+sources (read from marts.data_quality, where freshness is decided).
 
 The same reading serves the command line (the events of `execute_in_process`), the resource that publishes a
 failed run's manifest (the run's event log) and the alert sensors of the schedule.
@@ -49,20 +50,19 @@ def _dagster_event(event):
 
 
 def read_outcome(run_id: str, events, failed_files: list[tuple[str, str]] = (), success: bool | None = None) -> Outcome:
-    """Problems in the order a lead should fix them: unreadable files first, then failed checks and steps."""
+    """Problems in the order a lead should fix them: unreadable files first, then failed checks and steps.
+    The stale sources are not in the events: a caller that has the published warehouse adds stale_sources."""
     events = [e for e in (_dagster_event(entry) for entry in events) if e is not None]
     failed_files = list(failed_files) or _failed_files_of(events)
     problems = [f"{path}: {message}" for path, message in failed_files]
-    stale, failed_steps = [], False
+    failed_steps = False
     for event in events:
         kind = event.event_type_value
         if kind == "ASSET_CHECK_EVALUATION":
             data = event.event_specific_data
             if data.passed:
                 continue
-            if data.check_name == "freshness":
-                stale.append(f"{data.asset_key.path[-1]}: {data.description}")
-            elif data.severity.value == "ERROR" and not (data.check_name == "files_readable" and failed_files):
+            if data.severity.value == "ERROR" and not (data.check_name == "files_readable" and failed_files):
                 problems.append(f"check {data.check_name} on {data.asset_key.to_user_string()} failed"
                                 f"{': ' + data.description if data.description else ''}")
         elif kind == "STEP_FAILURE":
@@ -76,7 +76,7 @@ def read_outcome(run_id: str, events, failed_files: list[tuple[str, str]] = (), 
     problems = list(dict.fromkeys(problems))
     if success is None:
         success = not problems and not failed_steps
-    return Outcome(run_id, success, problems, list(dict.fromkeys(stale)))
+    return Outcome(run_id, success, problems)
 
 
 def _failed_files_of(events) -> list[tuple[str, str]]:
@@ -96,3 +96,23 @@ def failed_files(con) -> list[tuple[str, str]]:
     """(path, message) of every file of the run's manifest that could not be read."""
     return [tuple(r) for r in con.execute(
         "SELECT path, message FROM raw.file_manifest WHERE status = 'failed' ORDER BY path").fetchall()]
+
+
+def stale_sources(con) -> list[str]:
+    """"<source>: <why>" of every source marts.data_quality does not find fresh (its is_fresh decides)."""
+    rows = con.execute("""SELECT source, last_loaded_at, max_age_hours FROM marts.data_quality
+                          WHERE NOT is_fresh ORDER BY source""").fetchall()
+    return [f"{source}: newest file first loaded {str(loaded)[:19]}, more than the maximum age of {hours:g} h "
+            "before the refresh started" if loaded is not None else
+            f"{source}: no file loaded; the maximum age is {hours:g} h" for source, loaded, hours in rows]
+
+
+def published_stale_sources(warehouse) -> list[str]:
+    """stale_sources of a published warehouse file ([] when it cannot be read)."""
+    import duckdb
+
+    try:
+        with duckdb.connect(str(warehouse), read_only=True) as con:
+            return stale_sources(con)
+    except duckdb.Error:
+        return []

@@ -1,7 +1,7 @@
 """Read a landing file (CSV, XLSX, Parquet) as text, whatever its encoding and delimiter.
 
 Every reader yields the header and then batches of records; each record carries
-its row number (SPEC section 4: the physical line where a CSV record starts,
+its row number (docs/loading.md, "Row numbers": the physical line where a CSV record starts,
 the sheet row for xlsx, the 1-based record index for Parquet) and its fields as
 text (None for an empty cell). A record whose field count differs from the
 header's is passed on as it is: the loader rejects it as malformed.

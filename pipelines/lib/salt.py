@@ -1,4 +1,4 @@
-"""The pseudonym salt is a secret (SPEC section 6).
+"""The pseudonym salt is a secret (docs/privacy.md, "The pseudonym salt").
 
 A configured `pseudonym_salt` (coachlens.toml or COACHLENS_PSEUDONYM_SALT) is used as it is. Otherwise the
 installation uses its own salt, generated on its first refresh into `<warehouse>.salt` beside the warehouse

@@ -1,4 +1,4 @@
-"""Alerts on a failed or stale refresh (SPEC section 8), received by servers this test starts on localhost:
+"""Alerts on a failed or stale refresh (README, "Alerts"), received by servers this test starts on localhost:
 a command fed the summary on stdin, an HTTP webhook, and an SMTP server that requires STARTTLS and a login."""
 from __future__ import annotations
 

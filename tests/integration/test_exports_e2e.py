@@ -1,5 +1,5 @@
 """A programme whose surveys and sessions arrive as vendor exports gives the same marts as the same facts in
-canonical files (SPEC section 10).
+canonical files (docs/exports.md).
 
 The shared generated programme (tests/conftest.py: 400 participants) is converted here into what its tools
 would have written: one Qualtrics export per instrument (current exporter, timeZone stated, embedded data

@@ -1,4 +1,4 @@
-"""Look-alike exports (tests/fixtures/exports/lookalike, written from FORMATS.md): one per layout variant,
+"""Look-alike exports (tests/fixtures/exports/lookalike, written from docs/exports.md): one per layout variant,
 each with its traps. Every test states the canonical rows it expects (keys, UTC instants, scores, export
 lines), worked out by hand from the fixture's lines, and every rejection with its reason code."""
 import shutil

@@ -1,4 +1,4 @@
-"""A failed refresh is seen where programme leads look (SPEC section 8): its manifest, quarantine and an operations
+"""A failed refresh is seen where programme leads look (README, "When a refresh fails"): its manifest, quarantine and an operations
 page with the failure at the top are published; the last good marts, sponsor and finance pages stay as they were;
 the command exits non-zero. The eight bad-input cases are files dropped next to good ones."""
 from __future__ import annotations

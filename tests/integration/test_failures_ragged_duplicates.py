@@ -1,4 +1,4 @@
-"""SPEC section 4: every row whose natural key occurs more than once in a file is rejected, whatever else is wrong
+"""docs/loading.md, "Duplicate keys within one file": every row whose natural key occurs more than once in a file is rejected, whatever else is wrong
 with the other copies, a ragged (malformed) copy included; its key is read from its fields by position."""
 from tests.integration.loading import BASE, load, manifest, rejections, write_landing
 

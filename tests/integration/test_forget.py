@@ -1,4 +1,4 @@
-"""`coachlens forget` (SPEC sections 2 and 6), and the installation's own salt it relies on: after an erasure no
+"""`coachlens forget` (docs/privacy.md, "Erasure: `coachlens forget`"), and the installation's own salt it relies on: after an erasure no
 table, page, CSV download or quarantine record holds the person, and a refresh from the same landing files keeps
 them out. The programme is refreshed without a configured salt, so the installation generates its own."""
 from __future__ import annotations

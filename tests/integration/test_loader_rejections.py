@@ -1,4 +1,4 @@
-"""Every rejection reason of SPEC section 4 gives row, column and an actionable reason."""
+"""Every rejection reason of docs/loading.md gives row, column and an actionable reason."""
 import pytest
 
 from tests.integration.loading import BASE, load, manifest, rejections, write_landing

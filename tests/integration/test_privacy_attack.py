@@ -1,4 +1,4 @@
-"""The differencing attack of a curious sponsor (SPEC section 6): no suppressed figure can be recovered.
+"""The differencing attack of a curious sponsor (docs/privacy.md, "Complementary suppression"): no suppressed figure can be recovered.
 
 The attacker holds everything a sponsor can obtain: their page and every CSV it offers, from this refresh and
 from the previous one. Between the two refreshes one small cohort grows past k (4 -> 5 people) and another

@@ -1,4 +1,4 @@
-"""The same dbt project on Apache Spark (SPEC section 11): every mart equals the DuckDB build.
+"""The same dbt project on Apache Spark (README, "Running on Spark"): every mart equals the DuckDB build.
 
 One small generated landing folder (with a few rows the contracts reject, so quarantine and
 data_quality.rejections_by_reason are not empty) is refreshed with DuckDB, then refreshed again

@@ -1,4 +1,4 @@
-"""Engine-specific SQL lives only in the dispatch macros (dbt_project/macros/engine/, SPEC section 11).
+"""Engine-specific SQL lives only in the dispatch macros (dbt_project/macros/engine/, README "Running on Spark").
 
 Every other model, macro and test of the dbt project is scanned for DuckDB-only constructs that
 Spark rejects or computes differently; the scanner itself is checked on a sample of each.

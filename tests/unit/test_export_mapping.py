@@ -1,4 +1,4 @@
-"""Mapping files: one clear error per problem (SPEC section 10), and the time rules of vendor exports."""
+"""Mapping files: one clear error per problem (docs/exports.md, "Mapping files"), and the time rules of vendor exports."""
 import datetime as dt
 
 import pytest

@@ -1,4 +1,4 @@
-"""The pseudonym salt is a secret (SPEC section 6): generated per installation, private, never the placeholder."""
+"""The pseudonym salt is a secret (docs/privacy.md, "The pseudonym salt"): generated per installation, private, never the placeholder."""
 import os
 import stat
 

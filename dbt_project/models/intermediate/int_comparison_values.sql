@@ -1,5 +1,5 @@
 {{ config(materialized="table") }}  -- read by cohort_comparison and its balance table: computed once
--- One row per person, window and outcome with a value (SPEC section 5, cohort_comparison).
+-- One row per person, window and outcome with a value (docs/metrics.md, cohort_comparison).
 -- Participants: linked to an employee and employed on their cohort's start_date (grp participant,
 -- keyed by cohort_id). Comparison pool: employees whose email is no participant's, employed on a
 -- cohort's start_date (grp comparison, keyed by start_date: cohorts starting on the same day share

@@ -1,4 +1,4 @@
--- One row per cohort that has started by as_of (SPEC section 5, cohort_comparison): the outcome window
+-- One row per cohort that has started by as_of (docs/metrics.md, cohort_comparison): the outcome window
 -- start_date ... start_date + window_days - 1 cut at as_of, its observed length, and the window of
 -- window_days days before start_date in which the earlier rating is looked for.
 with cohorts as (

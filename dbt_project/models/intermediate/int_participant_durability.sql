@@ -1,4 +1,4 @@
--- One row per participant, competency and rater type with a post and a follow_up score (SPEC section 5,
+-- One row per participant, competency and rater type with a post and a follow_up score (docs/metrics.md,
 -- cohort_durability). Follow-up scores are formed like post scores: self, the latest follow_up
 -- response (by submitted_at, then response_id); observers, the mean of their follow_up responses.
 -- The pre -> follow_up RCI uses the same SD_pre and reliability as the pre -> post RCI.

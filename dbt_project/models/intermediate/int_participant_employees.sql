@@ -1,4 +1,4 @@
--- One row per participant: the employee it links to (SPEC section 3), the employee whose email
+-- One row per participant: the employee it links to (docs/landing.md), the employee whose email
 -- equals the participant's email when exactly one employee has that email; otherwise employee_id is
 -- NULL and unmatched_reason says why (listed on the operations page).
 with participants as (

@@ -1,4 +1,4 @@
--- One row per participant: the estimated yearly benefit of their improvement (SPEC section 5, cohort_value,
+-- One row per participant: the estimated yearly benefit of their improvement (docs/metrics.md, cohort_value,
 -- Phillips method). From the participant's latest self response (any wave; by submitted_at, then response_id)
 -- holding all three impact_* items: b = value * attribution / 100 * confidence / 100 * (1 - estimate_discount);
 -- 0 for everyone without one. A response with several items of one impact kind uses their mean.

@@ -1,7 +1,7 @@
 -- Sessions with their cohort, local date and effective status.
 -- A cancelled session counts as late_cancelled when it was cancelled less than
 -- late_cancel_hours before its start (elapsed time between the two instants) or
--- after its start; without cancelled_at it stays cancelled (SPEC section 3).
+-- after its start; without cancelled_at it stays cancelled (docs/landing.md).
 with sessions as (
     select * from {{ ref('stg_landing__sessions') }}
 ),

@@ -1,4 +1,4 @@
--- One row per cohort x outcome with at least one matched participant (SPEC section 5): participants
+-- One row per cohort x outcome with at least one matched participant (docs/metrics.md): participants
 -- against colleagues who were not coached, in the same job_level x department x region strata,
 -- the comparison weighted to the participants' strata (w_s = n_p,s / n_p). A participant whose stratum
 -- has no comparison person with a value (rating: fewer than 2) is unmatched and left out.

@@ -1,5 +1,5 @@
 -- One row per cohort: spend by category, budget use, unit costs, spend on missed sessions and a
--- run-rate forecast (SPEC section 5). Money in the reporting currency, exact DECIMAL (macros/money.sql);
+-- run-rate forecast (docs/metrics.md). Money in the reporting currency, exact DECIMAL (macros/money.sql);
 -- zero denominators give NULL.
 with cohorts as (
     select * from {{ ref('stg_landing__cohorts') }}

@@ -1,5 +1,5 @@
 -- One row per cohort x competency x rater type with at least one participant who has a post and a
--- follow_up score (SPEC section 5): change from post to follow-up with a 95% Student t interval, and
+-- follow_up score (docs/metrics.md): change from post to follow-up with a 95% Student t interval, and
 -- how many participants reliably improved at post were still reliably improved at follow-up.
 with followed as (
     select * from {{ ref('int_participant_durability') }}

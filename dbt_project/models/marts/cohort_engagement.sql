@@ -1,5 +1,5 @@
 -- One row per cohort (every cohort, even one with no participants): the funnel,
--- attendance and utilisation (SPEC section 5), and the suppression flag (section 6).
+-- attendance and utilisation (docs/metrics.md), and the suppression flag (docs/privacy.md).
 with cohorts as (
     select cohort_id, sponsor_id, planned_sessions from {{ ref('stg_landing__cohorts') }}
 ),

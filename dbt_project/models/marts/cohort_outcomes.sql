@@ -1,4 +1,4 @@
--- One row per cohort x competency x rater type with at least one pre or post score (SPEC section 5):
+-- One row per cohort x competency x rater type with at least one pre or post score (docs/metrics.md):
 -- paired change with a 95% Student t interval, Hedges' g, reliable change counts, post response rate.
 -- The statistics are the macro paired_change_stats (shared with sponsor_outcomes).
 -- Intention to treat: everyone with a pre score counts, a participant without a post score as no change:

@@ -1,4 +1,4 @@
--- One row per cohort (SPEC section 5): what the programme is worth in money (Phillips ROI), with the
+-- One row per cohort (docs/metrics.md): what the programme is worth in money (Phillips ROI), with the
 -- assumptions used on every row. Estimated benefit from participants' own impact estimates (0 for those
 -- without one); retention benefit from cohort_comparison when value.replacement_cost is set; fully loaded
 -- cost = programme cost + participants' coaching time. Ranges from the standard errors (+/- 1.96 SE).

@@ -1,4 +1,4 @@
--- One row per participant: where they are in the funnel (SPEC section 5). Internal:
+-- One row per participant: where they are in the funnel (docs/metrics.md). Internal:
 -- it holds participant ids; pages use participant_key, a salted pseudonym.
 with participants as (
     select * from {{ ref('stg_landing__participants') }}

@@ -1,4 +1,4 @@
--- One row per sponsor: cohort_value rolled up for the sponsor page (SPEC sections 5 and 7) over the
+-- One row per sponsor: cohort_value rolled up for the sponsor page (docs/metrics.md) over the
 -- sponsor's reported cohorts (int_cohorts_reported: a suppressed cohort is in no sponsor total). Estimated
 -- benefit over the enrolled participants of those cohorts (its standard error sqrt(n) * sd(b) over them, n >= 2);
 -- retention benefit summed over the cohorts whose comparison is not suppressed (so no suppressed comparison

@@ -1,5 +1,5 @@
 -- The tornado chart of the sponsor page: ROI% of sponsor_value when one assumption moves and the others
--- stay (SPEC section 7). estimate_discount -/+ 0.1 (kept within 0 ... 0.95); participant_hour_cost and
+-- stay (docs/metrics.md, cohort_value). estimate_discount -/+ 0.1 (kept within 0 ... 0.95); participant_hour_cost and
 -- replacement_cost x 0.5 and x 1.5 (replacement_cost only when set and a comparison exists); the impact
 -- estimates at the ends of their 95% range (benefit_estimated -/+ 1.96 se_estimated).
 with v as (

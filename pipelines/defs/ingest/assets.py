@@ -1,9 +1,10 @@
 """Ingestion: one asset per landing source, loaded into raw.<source> of the refresh's new warehouse.
 
-`landing_inventory` starts the refresh (a new warehouse file beside the published
-one); every raw asset then loads its source folder with the contract loader and
-reports a blocking `contract` check: a file that could not be read at all fails
-it, which stops everything downstream, so nothing is published.
+`start_refresh` starts the refresh: a new warehouse file beside the published
+one, and raw.refresh_run (the run's reporting date and settings). Every raw asset
+then loads its source folder with the contract loader and reports a blocking
+`contract` check: a file that could not be read at all fails it, which stops
+everything downstream, so nothing is published.
 """
 
 import datetime as dt
@@ -56,9 +57,10 @@ def _previous_loaded_at(published) -> dict:
     return {(p, s): t for p, s, t in rows}
 
 
-@dg.asset(key=["raw", "landing_inventory"], group_name=INGEST_GROUP,
-          description="Starts a refresh: a new warehouse file beside the published one, and the run's settings.")
-def landing_inventory(context: dg.AssetExecutionContext, coachlens: CoachlensResource) -> dg.MaterializeResult:
+@dg.asset(key=["raw", "refresh_run"], group_name=INGEST_GROUP,
+          description="Starts a refresh: a new warehouse file beside the published one, and raw.refresh_run "
+                      "(the run's reporting date and settings).")
+def start_refresh(context: dg.AssetExecutionContext, coachlens: CoachlensResource) -> dg.MaterializeResult:
     cfg = coachlens.config()
     ws = coachlens.workspace()
     ws.reset()
@@ -84,7 +86,7 @@ def landing_inventory(context: dg.AssetExecutionContext, coachlens: CoachlensRes
 
 def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
     source = contract.source
-    deps = [dg.AssetKey(["raw", "landing_inventory"])] + [dg.AssetKey(["raw", d]) for d in contract.depends_on]
+    deps = [dg.AssetKey(["raw", "refresh_run"])] + [dg.AssetKey(["raw", d]) for d in contract.depends_on]
 
     @dg.asset(
         key=["raw", source],
@@ -92,10 +94,7 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
         group_name=INGEST_GROUP,
         description=f"{contract.description} Loaded from <landing>/{source}/ under data_contracts/{source}.yml.",
         check_specs=[dg.AssetCheckSpec("files_readable", asset=dg.AssetKey(["raw", source]), blocking=True,
-                                       description="Every file of the source could be read as a table."),
-                     dg.AssetCheckSpec("freshness", asset=dg.AssetKey(["raw", source]),
-                                       description="The newest file of the source is younger than its "
-                                                   "configured maximum age ([freshness] in coachlens.toml).")],
+                                       description="Every file of the source could be read as a table.")],
         kinds={"duckdb", "polars"},
     )
     def _raw(context: dg.AssetExecutionContext, coachlens: CoachlensResource):
@@ -125,7 +124,6 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
             context.log.info(f"{f.path}: {f.status}, read {f.rows_read}, loaded {f.rows_loaded}, "
                              f"rejected {f.rows_rejected}{'; ' + f.message if f.message else ''}")
         failed = result.failed
-        freshness = _freshness_check(cfg.max_age_hours(source), result, started)
         yield dg.MaterializeResult(
             metadata={**{k: dg.MetadataValue.int(v) for k, v in totals.items()},
                       "files_detail": dg.MetadataValue.md(_files_table(result))},
@@ -135,7 +133,7 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
                 severity=dg.AssetCheckSeverity.ERROR,
                 metadata={"failed_files": dg.MetadataValue.json([{"file": f.path, "message": f.message} for f in failed])},
                 description="; ".join(f"{f.path}: {f.message}" for f in failed) or "all files read",
-            ), freshness],
+            )],
         )
 
     _raw.__name__ = f"raw_{source}"
@@ -147,27 +145,6 @@ def _carried_result(con, source: str, manifest_rows: list) -> SourceResult:
     result = SourceResult(source, [FileResult(*row) for row in manifest_rows])
     result.rows_in_raw = con.execute(f'SELECT count(*) FROM raw."{source}"').fetchall()[0][0]
     return result
-
-
-def _freshness_check(max_age: float | None, result, started: dt.datetime) -> dg.AssetCheckResult:
-    loaded = [f.loaded_at for f in result.files if f.status == "ok" and f.loaded_at is not None]
-    newest = max(loaded) if loaded else None
-    age = (started - newest).total_seconds() / 3600 if newest else None
-    if max_age is None:
-        passed, text = True, "no maximum age configured for this source"
-    elif newest is None:
-        passed, text = False, f"no file loaded; the maximum age is {max_age:g} h"
-    else:
-        passed = age <= max_age
-        text = f"newest file first loaded {age:.1f} h ago (maximum {max_age:g} h)"
-    progress_note = "" if passed else f"STALE {result.source}: {text}"
-    if progress_note:
-        progress(progress_note)
-    return dg.AssetCheckResult(
-        check_name="freshness", passed=passed, severity=dg.AssetCheckSeverity.WARN, description=text,
-        metadata={"max_age_hours": max_age if max_age is not None else -1,
-                  "age_hours": round(age, 2) if age is not None else -1,
-                  "newest_loaded_at": str(newest) if newest else ""})
 
 
 def _files_table(result) -> str:

@@ -1,4 +1,4 @@
-"""Vendor exports in (SPEC section 10): recognise a tool's download and turn it into canonical records.
+"""Vendor exports in (docs/exports.md): recognise a tool's download and turn it into canonical records.
 
 `open_export(source, path, rel, ctx)` is what the loader calls for every landing file: None for a
 canonical file (read as before), else a TableFile of canonical columns whose records are

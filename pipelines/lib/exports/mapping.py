@@ -1,4 +1,4 @@
-"""Mapping files (SPEC section 10): YAML in <landing>/mappings/ saying how an export's columns become canonical.
+"""Mapping files (docs/exports.md, "Mapping files"): YAML in <landing>/mappings/ saying how an export's columns become canonical.
 
 `find_mapping` picks the one mapping whose `files` globs match a landing file; `Mapping.check_against`
 validates it against that export's columns and the survey items, one clear error per problem.
@@ -134,7 +134,7 @@ def parse_mapping(path: Path) -> Mapping:
         return m
     missing = [k for k in SURVEY_REQUIRED if data.get(k) in (None, "", {}, [])]
     if missing:
-        raise MappingError(f"{name}: missing {', '.join(missing)} (see SPEC section 10 or run coachlens map)")
+        raise MappingError(f"{name}: missing {', '.join(missing)} (see docs/exports.md or run coachlens map)")
     m.instrument = str(data["instrument"])
     m.wave = _field(path, "wave", data["wave"], WAVES)
     m.rater_type = _field(path, "rater_type", data["rater_type"], RATERS)

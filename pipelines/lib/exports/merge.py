@@ -1,4 +1,4 @@
-"""One real meeting counts once (SPEC section 10): a booking and an attendance of it are one session.
+"""One real meeting counts once (docs/exports.md, "One meeting counts once"): a booking and an attendance of it are one session.
 
 After a sessions load, every session that came from an attendance report (Zoom, Teams) is paired
 with a session of the same participant and coach from any other file whose start is within 60

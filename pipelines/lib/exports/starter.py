@@ -30,7 +30,7 @@ def describe(path: Path) -> Detected:
     if detected is None:
         raise FileError(f"{path.name} is not an export coachlens recognises (Qualtrics, SurveyMonkey, Google Forms, "
                         "Microsoft Forms, Calendly, Microsoft Bookings, Zoom, Microsoft Teams); a file already in "
-                        "the canonical columns of SPEC section 3 needs no mapping")
+                        "the canonical columns of docs/landing.md needs no mapping")
     if detected.tool.family == "survey":
         _, survey = read_survey(path)
         detected = Detected(detected.tool, survey.variant)

@@ -1,4 +1,4 @@
-"""Date-times as vendor exports write them -> UTC ISO text (FORMATS.md, "Dates").
+"""Date-times as vendor exports write them -> UTC ISO text (docs/exports.md, "What every export goes through").
 
 A naive time is placed in the zone the export states (a suffix such as `PST` or `GMT+5:30`, or the
 zone the caller read from the file's header), else the mapping's `timezone`, else configuration.
