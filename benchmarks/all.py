@@ -1,4 +1,4 @@
-"""`make bench`: every benchmark in one run on the same machine, printed as one table (issue 14, SPEC section 9).
+"""`make bench`: every benchmark in one run on the same machine, printed as one table (issue 14; README "Benchmarks").
 
     .venv/bin/python benchmarks/all.py [--participants N] [--landing DIR]
 

@@ -1,5 +1,5 @@
 """The baseline a user would pick instead of coachlens: one plain pandas script, what an analyst writes in a
-notebook, computing the same marts from the same landing folder (issue 14, SPEC section 9).
+notebook, computing the same marts from the same landing folder (issue 14; README "Benchmarks").
 
     .venv/bin/python benchmarks/pandas_baseline.py --landing DIR [--as-of 2026-06-30] [--out DIR]
 
