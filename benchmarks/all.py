@@ -105,7 +105,7 @@ def print_table(rows: list[tuple[str, float, float]]) -> None:
     polars = times["ingest sessions: Polars read_csv (text)"]
     print(f"ingest speed relative to bare DuckDB: {bare / ours:.2f} (target >= 0.60, 0.80 hoped); "
           f"to Polars: {polars / ours:.2f}")
-    print("targets (SPEC 9, at 500,000): full < 2 min and < 4 GB; nothing changed < 10 %; one more day < 15 %; "
+    print("targets (issue 14, at 500,000): full < 2 min and < 4 GB; nothing changed < 10 %; one more day < 15 %; "
           "pandas baseline >= 10x the full refresh")
 
 
