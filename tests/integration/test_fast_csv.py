@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipelines.lib.fast_csv import plain_csv_layout
-from pipelines.lib.loader import stage_batches, stage_plain_csv
+from pipelines.lib.staging import stage_batches, stage_plain_csv
 from pipelines.lib.readers import open_table
 
 cell = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters='",;\t\r\n\x85\u2028\u2029'),
