@@ -496,6 +496,8 @@ def check_rows(con, contract: Contract, settings: LoadSettings, staged: Staged, 
 def _in_file_order(con) -> bool:
     """Whether _checked already holds its rows in file order (_seq is 1..n, so the k-th row stored must be
     record k): then a scan without ORDER BY yields file order (insertion order is preserved) and no sort is needed."""
+    if not con.execute("SELECT current_setting('preserve_insertion_order')").fetchall()[0][0]:
+        return False
     return con.execute("SELECT count(*) = 0 FROM (SELECT _seq, row_number() OVER () AS k FROM _checked) "
                        "WHERE _seq <> k").fetchall()[0][0]
 

@@ -75,3 +75,18 @@ def test_the_messy_file_is_checked_as_by_hand(tmp_path):
     assert loaded["X2"][1:3] == ("p1@X.org", "K1") and loaded["X2"][8] == "P1"  # mixed-case email: P1
     assert loaded["X2"][5:7] == ("completed", "phone") and loaded["X2"][4] == 45
     assert loaded["X3"][8] == "P3" and loaded["X 12"][9] == "K2" and loaded["X 12"][4] == 100
+
+
+def test_accepted_rows_skip_the_sort_only_when_checked_is_already_in_file_order():
+    import duckdb
+
+    from pipelines.lib.loader import _in_file_order
+
+    con = duckdb.connect()
+    con.execute("CREATE TEMP TABLE _checked AS SELECT * FROM (VALUES (1), (2), (3)) v(_seq)")
+    assert _in_file_order(con)
+    con.execute("CREATE OR REPLACE TEMP TABLE _checked AS SELECT * FROM (VALUES (2), (1), (3)) v(_seq)")
+    assert not _in_file_order(con)  # then the rows are inserted ORDER BY _seq
+    con.execute("CREATE OR REPLACE TEMP TABLE _checked AS SELECT * FROM (VALUES (1), (2), (3)) v(_seq)")
+    con.execute("SET preserve_insertion_order = false")  # a scan's order is no longer promised
+    assert not _in_file_order(con)
