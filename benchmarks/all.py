@@ -52,11 +52,11 @@ def ingest_child(kind: str, landing: Path, tmp: Path) -> None:
     """Child mode: one ingest of the sessions file; prints {"seconds", "rows"} as JSON."""
     sessions = next((landing / "sessions").glob("*.csv"))
     if kind == "duckdb":
-        seconds, rows = run.bare_duckdb(sessions, tmp / "bare.duckdb")
+        seconds, _cpu, rows = run.bare_duckdb(sessions, tmp / "bare.duckdb")
     elif kind == "coachlens":
-        seconds, rows = run.coachlens_load(landing, tmp / "ours.duckdb")
+        seconds, _cpu, rows = run.coachlens_load("sessions", landing, tmp / "ours.duckdb", refresh.AS_OF)
     else:
-        seconds, rows = run.polars_read(sessions)
+        seconds, _cpu, rows = run.polars_read(sessions)
     print(json.dumps({"seconds": seconds, "rows": rows}))
 
 

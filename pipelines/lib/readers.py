@@ -74,10 +74,14 @@ def duplicated_columns(original_header: list[str]) -> list[str]:
 
 # --- encoding -----------------------------------------------------------------
 
-def detect_encoding(path: Path) -> str:
-    """utf-8-sig, utf-8, utf-16 (BOM or NUL bytes) or cp1252; FileError when none fits."""
+HEAD_BYTES = 65536
+
+
+def detect_encoding(path: Path, head_only: bool = False) -> str:
+    """utf-8-sig, utf-8, utf-16 (BOM or NUL bytes) or cp1252; FileError when none fits. `head_only` judges from
+    the first 64 KiB alone (to recognise a file without reading all of it; a character cut at its end is fine)."""
     with open(path, "rb") as fh:
-        head = fh.read(65536)
+        head = fh.read(HEAD_BYTES)
     if head.startswith(codecs.BOM_UTF8):
         encoding = "utf-8-sig"
     elif head.startswith(codecs.BOM_UTF16_LE) or head.startswith(codecs.BOM_UTF16_BE):
@@ -92,17 +96,20 @@ def detect_encoding(path: Path) -> str:
         raise FileError("the file holds binary data, not text: export it again as CSV")
     else:
         encoding = "utf-8"
-    if _decodes(path, encoding):
+    if _decodes(path, encoding, head_only):
         return encoding
-    if _decodes(path, "cp1252"):
+    if _decodes(path, "cp1252", head_only):
         return "cp1252"
     raise FileError("the file cannot be decoded as UTF-8, UTF-16 or Windows-1252: save it again as UTF-8 CSV")
 
 
-def _decodes(path: Path, encoding: str) -> bool:
+def _decodes(path: Path, encoding: str, head_only: bool = False) -> bool:
     decoder = codecs.getincrementaldecoder(encoding)()
     with open(path, "rb") as fh:
         try:
+            if head_only:
+                decoder.decode(fh.read(HEAD_BYTES))
+                return True
             while chunk := fh.read(1 << 22):
                 decoder.decode(chunk)
             decoder.decode(b"", final=True)

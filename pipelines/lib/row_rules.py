@@ -22,8 +22,11 @@ def end_not_before_start(source: str, settings) -> tuple[list[str], list[tuple[s
 
 def completed_not_after_as_of(source: str, settings):
     as_of = settings.as_of.isoformat()
-    cond = (f"x.status = 'completed' AND x._tz IS NOT NULL AND "
-            f"CAST(timezone(x._tz, x.scheduled_start) AS DATE) > DATE '{as_of}'")
+    # a local date after as_of needs an instant after as_of 00:00 UTC (no zone is a day ahead of UTC): only
+    # those few rows pay for the time zone conversion (CASE evaluates its THEN for the rows that pass)
+    cond = (f"x.status = 'completed' AND x._tz IS NOT NULL AND CASE WHEN x.scheduled_start >= "
+            f"TIMESTAMPTZ '{as_of} 00:00:00+00' THEN CAST(timezone(x._tz, x.scheduled_start) AS DATE) "
+            f"> DATE '{as_of}' ELSE false END")
     reason = (f"'completed session dated ' || CAST(CAST(timezone(x._tz, x.scheduled_start) AS DATE) AS VARCHAR)"
               f" || ', after the as-of date {as_of}: a session in the future cannot be completed'")
     return [], [("scheduled_start", cond, reason, "after_as_of")]

@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from pipelines.lib.readers import FileError, detect_delimiter, normalise_header, open_table
+from pipelines.lib.readers import HEAD_BYTES, FileError, detect_delimiter, detect_encoding, normalise_header, open_table
 
 
 def rows(table):
@@ -91,3 +91,15 @@ def test_not_a_workbook_fails(tmp_path):
     (tmp_path / "x.xlsx").write_text("id,name\n1,a\n")
     with pytest.raises(FileError, match="not an Excel workbook"):
         open_table(tmp_path / "x.xlsx")
+
+
+def test_the_head_alone_judges_an_encoding_the_whole_file_would_not(tmp_path):
+    # UTF-8 for 64 KiB, then a cp1252 byte: the head says UTF-8 (enough to recognise an export), the whole
+    # file says cp1252; a character cut at the end of the head does not count against UTF-8
+    path = tmp_path / "late.csv"
+    path.write_bytes(b"a,b\n" + b"x" * (HEAD_BYTES - 5) + "é".encode("utf-8") + b"\n\xe9\n")
+    assert detect_encoding(path, head_only=True) == "utf-8"
+    assert detect_encoding(path) == "cp1252"
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(codecs.BOM_UTF8 + "a,é\n".encode("utf-8"))
+    assert detect_encoding(bom, head_only=True) == detect_encoding(bom) == "utf-8-sig"

@@ -7,7 +7,6 @@ here (the adapters strip it where a value is read).
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import re
 from dataclasses import dataclass
@@ -30,26 +29,9 @@ def _clean(cells: list[str]) -> list[str | None]:
     return [c if c is not None and c.strip() != "" else None for c in cells]
 
 
-def head_encoding(path: Path) -> str:
-    """The encoding judged from the first 64 KiB only (to recognise a file without reading all of it)."""
-    with open(path, "rb") as fh:
-        head = fh.read(65536)
-    if head.startswith(codecs.BOM_UTF8):
-        return "utf-8-sig"
-    if head.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        return "utf-16"
-    if b"\x00" in head:
-        return "utf-16-le" if head[1::2].count(0) > head[0::2].count(0) else "utf-16-be"
-    try:
-        codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
-        return "utf-8"
-    except UnicodeDecodeError:
-        return "cp1252"
-
-
 def read_csv_rows(path: Path, limit: int | None = None) -> RawTable:
     """Every row (or the first `limit`: then the encoding is judged from the file's head only)."""
-    encoding = detect_encoding(path) if limit is None else head_encoding(path)
+    encoding = detect_encoding(path, head_only=limit is not None)
     with open(path, "r", encoding=encoding, errors="strict" if limit is None else "replace", newline="") as fh:
         head = fh.read(65536)
         lines = [ln for ln in re.split(r"\r\n|\n|\r", head.lstrip("\ufeff")) if ln.strip()]
