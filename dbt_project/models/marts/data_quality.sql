@@ -1,7 +1,7 @@
 -- One row per source with at least one landing file: what was read, loaded and rejected
--- (by reason code), when its newest file was first loaded, how long before this refresh started
--- (age_hours), and whether that is within the source's maximum age ([freshness] in coachlens.toml;
--- sources without one are fresh). The one place freshness is decided: pages and the command read is_fresh.
+-- (by reason code), when its newest file was first loaded, and whether that is within the
+-- source's maximum age of this refresh's start ([freshness] in coachlens.toml; sources without one are
+-- fresh). The one place freshness is decided: pages and the command read is_fresh.
 with manifest as (
     select * from {{ ref('stg_landing__file_manifest') }}
 ),
@@ -51,14 +51,6 @@ files as (
         max(loaded_at) filter (where status = 'ok') as last_loaded_at
     from manifest
     group by source
-),
-
-ages as (
-    select
-        files.source,
-        {{ epoch_seconds('refresh.started_at') }} - {{ epoch_seconds('files.last_loaded_at') }} as age_seconds
-    from files
-    cross join refresh
 )
 
 select
@@ -71,15 +63,14 @@ select
     cast(files.rows_rejected as bigint) as rows_rejected,
     coalesce(reasons.rejections_by_reason, '{}') as rejections_by_reason,
     files.last_loaded_at,
-    ages.age_seconds / 3600.0 as age_hours,
     max_age.max_age_hours,
     case
         when max_age.max_age_hours is null then true
         when files.last_loaded_at is null then false
-        else ages.age_seconds <= max_age.max_age_hours * 3600
+        else {{ epoch_seconds('refresh.started_at') }} - {{ epoch_seconds('files.last_loaded_at') }} <= max_age.max_age_hours * 3600
     end as is_fresh
 from files
-inner join ages on ages.source = files.source
+cross join refresh
 left join reasons on reasons.source = files.source
 left join max_age on max_age.source = files.source
 order by files.source
