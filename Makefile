@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 SPARK_STAMP := $(VENV)/.spark-installed
 PYTEST_ARGS ?=
 
-.PHONY: install browser spark demo test test-fast serve bench clean
+.PHONY: install browser spark demo test test-fast serve bench clean dbt-yaml
 
 install: $(STAMP)
 
@@ -42,12 +42,17 @@ tests/browser/node_modules/axe-core/axe.min.js: tests/browser/package.json tests
 	cd tests/browser && npm ci --silent --no-audit --no-fund
 	touch $@
 
+# The dbt sources and staging YAML, generated from data_contracts/*.yml.
+dbt-yaml: install
+	$(BIN)/python scripts/contracts_to_dbt.py
+
 demo: install
 	$(BIN)/coachlens demo
 
 test: install browser spark
 	$(BIN)/pytest $(PYTEST_ARGS)
 
+# Everything but end-to-end, browser and Spark tests; includes the dbt unit tests on an empty warehouse.
 test-fast: install
 	$(BIN)/pytest -m "not browser and not e2e and not spark" $(PYTEST_ARGS)
 

@@ -74,11 +74,14 @@ pool_people as (
     where participant_emails.email is null
 ),
 
-people as (
+candidates as (
     select * from participant_people
-    where hired_on <= start_date and (left_on is null or left_on >= start_date)
     union all
     select * from pool_people
+),
+
+people as (
+    select * from candidates
     where hired_on <= start_date and (left_on is null or left_on >= start_date)
 ),
 

@@ -1,5 +1,6 @@
 -- Cronbach's alpha per competency (sample variances) over each participant's earliest complete
--- pre self response: the earliest pre self response that answered every item of the competency.
+-- pre self response: the earliest pre self response that answered every item of the competency
+-- (item scores of int_item_scores: reverse-scored items turned round).
 -- r = alpha when the competency has >= 2 items and >= 30 such respondents, else default_reliability.
 with items as (
     select * from {{ ref('stg_landing__survey_items') }}
@@ -11,12 +12,9 @@ item_counts as (
 ),
 
 answers as (
-    select
-        r.response_id, r.participant_id, r.submitted_at, i.competency, r.item_id,
-        case when i.reverse_scored then i.scale_min + i.scale_max - r.score else r.score end as item_score
-    from {{ ref('stg_landing__survey_responses') }} as r
-    inner join items as i on i.item_id = r.item_id
-    where r.wave = 'pre' and r.rater_type = 'self'
+    select response_id, participant_id, submitted_at, competency, item_id, item_score
+    from {{ ref('int_item_scores') }}
+    where kind = 'competency' and wave = 'pre' and rater_type = 'self'
 ),
 
 complete_responses as (

@@ -1,32 +1,13 @@
 -- One row per survey response and competency: the response's score on the competency is the
--- mean of its item scores for that competency, reverse-scored items turned round first
--- (scale_min + scale_max - score). Only items of kind competency.
-with responses as (
-    select * from {{ ref('stg_landing__survey_responses') }}
-),
-
-items as (
-    select * from {{ ref('stg_landing__survey_items') }}
+-- mean of its item scores for that competency (int_item_scores: reverse-scored items turned round).
+-- Only items of kind competency.
+with item_scores as (
+    select * from {{ ref('int_item_scores') }}
     where kind = 'competency'
 ),
 
 participants as (
     select participant_id, cohort_id from {{ ref('stg_landing__participants') }}
-),
-
-item_scores as (
-    select
-        responses.response_id,
-        responses.participant_id,
-        responses.wave,
-        responses.rater_type,
-        responses.submitted_at,
-        items.competency,
-        responses.item_id,
-        case when items.reverse_scored then items.scale_min + items.scale_max - responses.score
-             else responses.score end as item_score
-    from responses
-    inner join items on items.item_id = responses.item_id
 )
 
 select

@@ -17,23 +17,30 @@ sd_pre as (
     group by competency, rater_type
 ),
 
-rci as (
+with_reliability as (
     select
         scores.*,
         sd_pre.sd_pre,
-        coalesce(reliability.reliability, {{ var('default_reliability') }}) as reliability,
-        (scores.post_score - scores.pre_score)
-            / nullif(sqrt(2) * sd_pre.sd_pre * sqrt(1 - coalesce(reliability.reliability, {{ var('default_reliability') }})), 0)
-            as rci
+        coalesce(reliability.reliability, {{ var('default_reliability') }}) as reliability
     from scores
     left join sd_pre using (competency, rater_type)
     left join reliability using (competency)
+),
+
+with_s_diff as (
+    select *, sqrt(2) * sd_pre * sqrt(1 - reliability) as s_diff
+    from with_reliability
+),
+
+rci as (
+    select *, (post_score - pre_score) / nullif(s_diff, 0) as rci
+    from with_s_diff
 )
 
 select
     *,
     pre_score is not null and post_score is not null as is_paired,
     post_score - pre_score as change,
-    coalesce(rci > 1.96, false) as reliably_improved,
-    coalesce(rci < -1.96, false) as reliably_deteriorated
+    {{ rci_improved('rci') }} as reliably_improved,
+    {{ rci_deteriorated('rci') }} as reliably_deteriorated
 from rci

@@ -1,7 +1,7 @@
 -- One row per coach and local month with at least one completed session: sessions, hours,
 -- capacity (monthly_capacity_hours), utilisation = hours / capacity, distinct participants, and
--- the mean rescaled satisfaction of answers tied to those sessions; the coach's name and whether the hours
--- exceed the capacity (internal: the operations page).
+-- the mean satisfaction (rescaled to 0-1 by int_item_scores) of answers tied to those sessions; the coach's
+-- name and whether the hours exceed the capacity (internal: the operations page).
 with sessions as (
     select * from {{ ref('int_sessions_classified') }}
     where status = 'completed'
@@ -12,13 +12,9 @@ coaches as (
 ),
 
 ratings as (
-    select
-        responses.session_id,
-        (responses.score - items.scale_min) / (items.scale_max - items.scale_min) as rating
-    from {{ ref('stg_landing__survey_responses') }} as responses
-    inner join {{ ref('stg_landing__survey_items') }} as items
-        on items.item_id = responses.item_id and items.kind = 'satisfaction'
-    where responses.session_id is not null
+    select session_id, rescaled_score as rating
+    from {{ ref('int_item_scores') }}
+    where kind = 'satisfaction' and session_id is not null
 ),
 
 monthly as (

@@ -4,36 +4,18 @@
 -- the participants' share; the unweighted share shows how different the raw comparison pool was.
 -- A blank value is shown as '(blank)'. suppressed: n_participants < k or n_comparison < k; display_suppressed
 -- also hides the smallest shown cell of a dimension in which exactly one cell is suppressed.
-with values_ as (
-    select * from {{ ref('int_comparison_values') }}
+with strata as (
+    select * from {{ ref('int_comparison_strata') }}
 ),
 
 windows as (
-    select cohort_id, sponsor_id, start_date from {{ ref('int_comparison_windows') }}
-),
-
-pool_strata as (
-    select start_date, outcome, job_level, department, region, count(*) as n_c
-    from values_
-    where grp = 'comparison'
-    group by start_date, outcome, job_level, department, region
+    select cohort_id, sponsor_id from {{ ref('int_comparison_windows') }}
 ),
 
 participant_strata as (
-    select
-        values_.cohort_id, values_.outcome, values_.job_level, values_.department, values_.region,
-        count(*) as n_p,
-        max(pool_strata.n_c) as n_c
-    from values_
-    inner join pool_strata
-        on pool_strata.start_date = values_.start_date
-        and pool_strata.outcome = values_.outcome
-        and pool_strata.job_level = values_.job_level
-        and pool_strata.department = values_.department
-        and pool_strata.region = values_.region
-        and pool_strata.n_c >= case when values_.outcome = 'rating' then 2 else 1 end
-    where values_.grp = 'participant'
-    group by values_.cohort_id, values_.outcome, values_.job_level, values_.department, values_.region
+    select cohort_id, outcome, job_level, department, region, n_participants as n_p, n_comparison as n_c
+    from strata
+    where is_matched
 ),
 
 by_dimension as (

@@ -17,14 +17,7 @@ people as (
 ),
 
 attendance as (
-    select
-        cohort_id,
-        count(*) filter (where status = 'completed') as sessions_completed,
-        count(*) filter (where status = 'no_show') as sessions_no_show,
-        count(*) filter (where status = 'late_cancelled') as sessions_late_cancelled,
-        count(*) filter (where is_attendance_eligible) as sessions_eligible
-    from sessions
-    group by cohort_id
+    {{ session_counts('sessions', ['cohort_id']) }}
 ),
 
 combined as (

@@ -1,12 +1,9 @@
 -- One row per cohort: Net Promoter Score from each participant's latest self answer to an nps item
 -- (any wave; ties by response_id, then item_id), and the mean session rating: every satisfaction
--- answer rescaled to 0-1 as (score - scale_min) / (scale_max - scale_min).
-with responses as (
-    select * from {{ ref('stg_landing__survey_responses') }}
-),
-
-items as (
-    select * from {{ ref('stg_landing__survey_items') }}
+-- answer rescaled to 0-1 (int_item_scores.rescaled_score).
+with answers as (
+    select * from {{ ref('int_item_scores') }}
+    where kind in ('nps', 'satisfaction')
 ),
 
 participants as (
@@ -18,13 +15,11 @@ cohorts as (
 ),
 
 nps_latest as (
-    select responses.participant_id, responses.score
-    from responses
-    inner join items on items.item_id = responses.item_id and items.kind = 'nps'
-    where responses.rater_type = 'self'
+    select participant_id, score
+    from answers
+    where kind = 'nps' and rater_type = 'self'
     qualify row_number() over (
-        partition by responses.participant_id
-        order by responses.submitted_at desc, responses.response_id desc, responses.item_id desc) = 1
+        partition by participant_id order by submitted_at desc, response_id desc, item_id desc) = 1
 ),
 
 nps as (
@@ -42,11 +37,11 @@ nps as (
 satisfaction as (
     select
         participants.cohort_id,
-        avg((responses.score - items.scale_min) / (items.scale_max - items.scale_min)) as mean_session_rating,
-        count(distinct responses.response_id) as satisfaction_responses
-    from responses
-    inner join items on items.item_id = responses.item_id and items.kind = 'satisfaction'
-    inner join participants on participants.participant_id = responses.participant_id
+        avg(answers.rescaled_score) as mean_session_rating,
+        count(distinct answers.response_id) as satisfaction_responses
+    from answers
+    inner join participants on participants.participant_id = answers.participant_id
+    where answers.kind = 'satisfaction'
     group by participants.cohort_id
 )
 

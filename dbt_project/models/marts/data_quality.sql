@@ -1,6 +1,7 @@
 -- One row per source with at least one landing file: what was read, loaded and rejected
 -- (by reason code), when its newest file was first loaded, and whether that is within the
--- source's maximum age ([freshness] in coachlens.toml; sources without one are fresh).
+-- source's maximum age of this refresh's start ([freshness] in coachlens.toml; sources without one are
+-- fresh). The one place freshness is decided: pages and the command read is_fresh.
 with manifest as (
     select * from {{ ref('stg_landing__file_manifest') }}
 ),

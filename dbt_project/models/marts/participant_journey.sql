@@ -19,16 +19,7 @@ sessions as (
 ),
 
 session_stats as (
-    select
-        participant_id,
-        min(local_date) filter (where status = 'completed') as first_session_on,
-        max(local_date) filter (where status = 'completed') as last_session_on,
-        count(*) filter (where status = 'completed') as sessions_completed,
-        count(*) filter (where status = 'no_show') as sessions_no_show,
-        count(*) filter (where status = 'late_cancelled') as sessions_late_cancelled,
-        coalesce(sum(duration_minutes) filter (where status = 'completed'), 0) / 60.0 as coaching_hours
-    from sessions
-    group by participant_id
+    {{ session_counts('sessions', ['participant_id']) }}
 ),
 
 journey as (

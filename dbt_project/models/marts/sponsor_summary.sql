@@ -36,12 +36,7 @@ people as (
 ),
 
 attendance as (
-    select
-        sponsor_id,
-        count(*) filter (where status = 'completed') as sessions_completed,
-        count(*) filter (where is_attendance_eligible) as sessions_eligible
-    from sessions
-    group by sponsor_id
+    {{ session_counts('sessions', ['sponsor_id']) }}
 ),
 
 satisfaction as (
@@ -56,12 +51,10 @@ satisfaction as (
 ),
 
 improved as (
-    select cohorts.sponsor_id, count(distinct outcomes.participant_id) as reliably_improved
-    from {{ ref('int_participant_outcomes') }} as outcomes
-    inner join {{ ref('stg_landing__cohorts') }} as cohorts using (cohort_id)
-    where outcomes.is_paired and outcomes.reliably_improved
-        and outcomes.cohort_id in (select cohort_id from reported)
-    group by cohorts.sponsor_id
+    select reported.sponsor_id, count(*) as reliably_improved
+    from {{ ref('int_participants_improved') }} as improved
+    inner join reported on reported.cohort_id = improved.cohort_id
+    group by reported.sponsor_id
 ),
 
 spend as (

@@ -21,6 +21,18 @@ def _rejections(con, source: str) -> dict:
     return {code: {"count": n, "examples": examples} for code, n, examples in rows}
 
 
+def _failures_text(failures: list[dict]) -> str:
+    """The failed expectations in words: '; failed: expect_x on column (2 rows, e.g. a, b)'."""
+    if not failures:
+        return ""
+    parts = []
+    for f in failures:
+        count = f"{f['unexpected_count']} rows" if f["unexpected_count"] is not None else "the table"
+        examples = f", e.g. {', '.join(f['examples'])}" if f["examples"] else ""
+        parts.append(f"{f['expectation']} on {f['column'] or 'the table'} ({count}{examples})")
+    return "; failed: " + "; ".join(parts)
+
+
 def build_contract_check(contract: Contract) -> dg.AssetChecksDefinition:
     source = contract.source
 
@@ -46,7 +58,8 @@ def build_contract_check(contract: Contract) -> dg.AssetChecksDefinition:
             passed=summary["success"],
             severity=dg.AssetCheckSeverity.ERROR,
             description=(f"{summary['evaluated']} expectations on {len(frame):,} loaded rows"
-                         + (f" (sample of {n:,})" if sample else "") + f"; {rejected:,} rows rejected"),
+                         + (f" (sample of {n:,})" if sample else "") + f"; {rejected:,} rows rejected"
+                         + _failures_text(summary["failures"])),
             metadata={
                 "rows_loaded": dg.MetadataValue.int(n),
                 "rows_rejected": dg.MetadataValue.int(rejected),

@@ -1,2 +1,2 @@
-with source as (select * from {{ source('landing', 'refresh_run') }})
+with source as (select * from {{ source('refresh', 'refresh_run') }})
 select run_id, started_at, as_of, landing, settings from source
