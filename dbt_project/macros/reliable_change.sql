@@ -1,4 +1,4 @@
-{#- The Jacobson-Truax thresholds of a reliable change index (SPEC section 5): improved when RCI > 1.96,
+{#- The Jacobson-Truax thresholds of a reliable change index (docs/metrics.md, cohort_outcomes): improved when RCI > 1.96,
     deteriorated when RCI < -1.96; an RCI that cannot be computed (NULL) is neither. -#}
 {% macro rci_improved(rci) -%}
     coalesce({{ rci }} > 1.96, false)

@@ -1,5 +1,5 @@
 -- One row per cohort, outcome and stratum (job_level x department x region) holding participants with a
--- value (SPEC section 5, cohort_comparison): the participants of the stratum, the comparison pool of the
+-- value (docs/metrics.md, cohort_comparison): the participants of the stratum, the comparison pool of the
 -- stratum on the cohort's start_date (size, mean and sample variance of its values), whether the stratum
 -- is matched (the pool has a value; for rating at least 2) and, when it is, the stratum's weight
 -- w_s = n_p,s / n_p over the cohort's matched participants. Read by cohort_comparison and its balance table.

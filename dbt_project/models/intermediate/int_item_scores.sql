@@ -1,7 +1,7 @@
 -- One row per answered survey item, with the item's kind and competency. The item formulas live here
 -- and nowhere else: item_score is the answer turned round when the item is reverse-scored
 -- (scale_min + scale_max - score), rescaled_score the answer as given on 0-1
--- ((score - scale_min) / (scale_max - scale_min), SPEC section 5: satisfaction).
+-- ((score - scale_min) / (scale_max - scale_min), docs/metrics.md: cohort_satisfaction).
 with responses as (
     select * from {{ ref('stg_landing__survey_responses') }}
 ),
