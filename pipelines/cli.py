@@ -80,27 +80,35 @@ def cmd_generate(args) -> int:
 
 def run_refresh(overrides: dict | None = None, quiet: bool = False, full: bool = False) -> int:
     """Run the refresh job in this process (the same job the schedule runs) and print a summary."""
-    import dagster as dg
-
     cfg = load_config(overrides=overrides)
     if not cfg.landing.is_dir():
         print(f"error: the landing folder {cfg.landing} does not exist (set 'landing' in coachlens.toml or pass "
               "--landing)", file=sys.stderr)
         return 2
-    dagster_home()
-    from pipelines.definitions import defs
-    from pipelines.defs.alerts import CLI_TAG
-    from pipelines.defs.resources import CoachlensResource
     from pipelines.lib.workspace import RefreshLock, RefreshLocked, Workspace
 
     ws = Workspace(cfg.warehouse, cfg.site)
     try:  # fail fast, with a clear message, when another refresh holds the warehouse
         probe = RefreshLock(ws.lock_path)
         probe.acquire()
-        probe.release()
     except RefreshLocked as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 3
+    try:  # nothing changed since the published refresh: done, before Dagster and dbt are imported
+        from pipelines.lib.no_change import report_unchanged
+
+        unchanged = None if full else report_unchanged(cfg)
+    finally:
+        probe.release()
+    if unchanged is not None:
+        return unchanged
+    import dagster as dg
+
+    dagster_home()
+    from pipelines.definitions import defs
+    from pipelines.defs.alerts import CLI_TAG
+    from pipelines.defs.resources import CoachlensResource
+
     job = defs.resolve_job_def("refresh")
     t0 = time.monotonic()
     with dg.DagsterInstance.get() as instance:

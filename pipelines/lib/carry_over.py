@@ -62,6 +62,12 @@ def _folder_listing(folder: Path) -> list[list]:
             if p.is_file()]
 
 
+def fingerprint_settings(as_of, reporting_currency: str, timezone: str, erased) -> dict:
+    """The settings a source's load depends on (as_of is dropped for sources whose rules do not use it)."""
+    return {"as_of": as_of, "reporting_currency": reporting_currency, "timezone": timezone,
+            "erased": sorted(erased)}
+
+
 def source_fingerprint(contract: Contract, landing: Path, settings: dict, dependency_fingerprints: dict) -> str:
     """The fingerprint of one source's load (see the module docstring)."""
     uses_as_of = any("as_of" in rule for rule in contract.rules)
@@ -87,6 +93,21 @@ def record_fingerprint(con: duckdb.DuckDBPyConnection, source: str, fingerprint:
 def fingerprints(con: duckdb.DuckDBPyConnection) -> dict:
     con.execute(FINGERPRINTS_DDL)
     return dict(con.execute("SELECT source, fingerprint FROM raw.source_fingerprints").fetchall())
+
+
+def carried_in_place(con: duckdb.DuckDBPyConnection, source: str, fingerprint: str) -> list | None:
+    """When the refresh's warehouse started as a copy of the published one (an incremental build) and holds
+    this source under the same fingerprint, its rows are already there: return its manifest rows."""
+    if fingerprints(con).get(source) != fingerprint:
+        return None
+    return con.execute("SELECT * FROM raw.file_manifest WHERE source = ? ORDER BY path", [source]).fetchall()
+
+
+def drop_source_rows(con: duckdb.DuckDBPyConnection, source: str) -> None:
+    """Before a source is loaded again into a copy of the published warehouse: its old quarantine and manifest
+    rows go (the raw table is replaced by the load)."""
+    con.execute("DELETE FROM quarantine.rejected_rows WHERE source = ?", [source])
+    con.execute("DELETE FROM raw.file_manifest WHERE source = ?", [source])
 
 
 def carry_over(con: duckdb.DuckDBPyConnection, published: Path, source: str, fingerprint: str) -> list | None:

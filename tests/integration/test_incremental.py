@@ -1,10 +1,13 @@
-"""Incremental loading: an unchanged source is carried over, and the result equals a full refresh.
+"""Incremental refreshes: an unchanged source is carried over, only the models downstream of changed sources
+are rebuilt, unchanged pages are copied, and the result equals a full refresh.
 
 Each state of the landing folder is refreshed twice from the same published warehouse: incrementally (the
-default) and with `--full`; every table of raw, quarantine and marts must then be identical.
+default) and with `--full`; every table of raw, quarantine and marts must then be identical. A refresh with
+nothing changed leaves the published files untouched.
 """
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 
@@ -15,6 +18,7 @@ from tests.conftest import AS_OF, refresh, run_cli
 
 pytestmark = pytest.mark.e2e
 SKIP_TABLES = {("raw", "refresh_run")}  # the run's own id and start time
+DBT_LINE = re.compile(r"dbt: (\d+) model\(s\) downstream of (.*) rebuilt, (\d+) reused")
 
 
 def _comparable(value):
@@ -99,3 +103,100 @@ def test_incremental_refresh_equals_full_refresh(generated, tmp_path):
     files = {r[0] for r in con.execute("SELECT path FROM raw.file_manifest").fetchall()}
     con.close()
     assert "sessions/sessions_zz_more.csv" not in files and "goals/goals_renamed.csv" in files
+
+
+def dbt_plan(log: str) -> tuple[int, int] | None:
+    """(models rebuilt, reused) from the progress line of an incremental dbt build; None for a full build."""
+    found = DBT_LINE.search(log)
+    return (int(found.group(1)), int(found.group(3))) if found else None
+
+
+def file_digests(root) -> dict:
+    """sha256 of a file, or of every file under a folder."""
+    if root.is_file():
+        return {root.name: hashlib.sha256(root.read_bytes()).hexdigest()}
+    return {str(p.relative_to(root)): hashlib.sha256(p.read_bytes()).hexdigest()
+            for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def append_rows(path, rows: list[str]) -> None:
+    with open(path, "a", encoding="utf-8") as fh:
+        fh.write("".join(rows))
+
+
+@pytest.fixture(scope="module")
+def published(generated, tmp_path_factory):
+    """A landing folder of its own and a published refresh of it."""
+    tmp = tmp_path_factory.mktemp("incremental")
+    landing = tmp / "landing"
+    shutil.copytree(generated, landing)
+    base = tmp / "base"
+    refresh(landing, base)
+    return landing, base
+
+
+def test_nothing_changed_leaves_the_published_refresh_alone(published):
+    landing, base = published
+    out = base.parent / "again"
+    shutil.copytree(base, out)
+    before = {"warehouse": file_digests(out / "warehouse.duckdb"), "site": file_digests(out / "site")}
+    proc = run_cli(["refresh", "--landing", str(landing), "--warehouse", str(out / "warehouse.duckdb"),
+                    "--site", str(out / "site"), "--as-of", AS_OF.isoformat()], out)
+    assert "nothing changed since the refresh of" in proc.stdout
+    assert {"warehouse": file_digests(out / "warehouse.duckdb"), "site": file_digests(out / "site")} == before
+    # (not one byte of the warehouse or the site rewritten)
+    # another as-of date changes the dbt vars: the refresh runs (and rebuilds every model)
+    other = run_cli(["refresh", "--landing", str(landing), "--warehouse", str(out / "warehouse.duckdb"),
+                     "--site", str(out / "site"), "--as-of", "2026-07-01"], out)
+    assert "nothing changed" not in other.stdout and dbt_plan(other.stdout + other.stderr) is None
+
+
+@pytest.mark.parametrize("change", ["costs", "sessions", "roster"])
+def test_only_models_downstream_of_a_changed_source_are_rebuilt(published, change):
+    base_landing, base = published
+    landing = base.parent / f"landing-{change}"
+    shutil.copytree(base_landing, landing)
+    if change == "costs":  # one more cost line, a copy of the last one under a new id
+        path = next((landing / "costs").glob("*.csv"))
+        last = path.read_text(encoding="utf-8").splitlines()[-1].split(",")
+        append_rows(path, [",".join(["ZZ-EXTRA", *last[1:]]) + "\n"])
+    elif change == "sessions":  # a new file with the last 30 sessions moved out of the main file
+        path = next((landing / "sessions").glob("*.csv"))
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(lines[:-30]), encoding="utf-8")
+        (landing / "sessions" / "zz_more.csv").write_text(lines[0] + "".join(lines[-30:]), encoding="utf-8")
+    else:  # two people leave the roster
+        path = next((landing / "participants").glob("*.csv"))
+        lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+        path.write_text("".join(lines[:-2]), encoding="utf-8")
+    both = refresh_both(landing, base, f"only-{change}")
+    incremental, full = both["incremental"], both["full"]
+    assert tables(incremental[0] / "warehouse.duckdb") == tables(full[0] / "warehouse.duckdb")
+    rebuilt, reused = dbt_plan(incremental[1])
+    assert rebuilt > 0 and reused > 0
+    assert dbt_plan(full[1]) is None  # --full builds every model
+    if change == "costs":  # the session and survey models were not rebuilt, the cost marts were
+        assert "downstream of costs rebuilt" in incremental[1]
+
+
+def test_pages_are_copied_when_what_they_read_is_unchanged(published):
+    """A re-exported file with the same rows changes its source's fingerprint but no mart: the sponsor and
+    finance pages are copied byte for byte, and the operations page is written again."""
+    base_landing, base = published
+    landing = base.parent / "landing-renamed"
+    shutil.copytree(base_landing, landing)
+    items = next((landing / "survey_items").glob("*.csv"))
+    items.rename(items.with_name("zz_" + items.name))
+    both = refresh_both(landing, base, "renamed")
+    incremental, full = both["incremental"], both["full"]
+    assert tables(incremental[0] / "warehouse.duckdb") == tables(full[0] / "warehouse.duckdb")
+    assert "unchanged, copied" in incremental[1] and "unchanged, copied" not in full[1]
+    published_pages, new_pages = file_digests(base / "site"), file_digests(incremental[0] / "site")
+    for page in [p for p in published_pages if p.startswith("sponsors/")] + ["finance.html", "index.html"]:
+        assert new_pages[page] == published_pages[page], page
+    assert new_pages["operations.html"] != published_pages["operations.html"]
+    # the evidence record the copied pages cite is kept beside this run's
+    cited = re.search(r"fingerprint <code>([0-9a-f]{16})</code>",
+                      (incremental[0] / "site" / "index.html").read_text(encoding="utf-8")
+                      + next((incremental[0] / "site" / "sponsors").glob("*.html")).read_text(encoding="utf-8"))
+    assert cited and (incremental[0] / "site" / "evidence" / f"{cited.group(1)}.json").exists()

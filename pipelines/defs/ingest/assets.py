@@ -13,11 +13,13 @@ import dagster as dg
 import duckdb
 
 from pipelines.defs.resources import CoachlensResource
-from pipelines.lib.carry_over import carry_over, fingerprints, record_fingerprint, source_fingerprint
+from pipelines.lib.carry_over import (carried_in_place, carry_over, drop_source_rows, fingerprints,
+                                     record_fingerprint, source_fingerprint)
 from pipelines.lib.contracts import Contract, load_contracts
 from pipelines.lib.erasure import apply_erasures, erased_pseudonyms, record_erasures
 from pipelines.lib.loader import FileResult, LoadSettings, SourceResult, load_source, prepare_warehouse
 from pipelines.lib.progress import progress
+from pipelines.lib.refresh_inputs import build_inputs, incremental_base, read_published, record_build_inputs, settings_for
 
 INGEST_GROUP = "ingest"
 
@@ -57,6 +59,18 @@ def _previous_loaded_at(published) -> dict:
     return {(p, s): t for p, s, t in rows}
 
 
+def _start_from_published(ws, inputs: dict, full: bool) -> bool:
+    """An incremental refresh starts from a copy of the published warehouse (see refresh_inputs.incremental_base);
+    every step then replaces only what changed. Returns whether it did."""
+    import shutil
+
+    if not incremental_base(read_published(ws.warehouse), inputs, full):
+        return False
+    shutil.copyfile(ws.warehouse, ws.work_warehouse)
+    progress("incremental refresh: starting from a copy of the published warehouse")
+    return True
+
+
 @dg.asset(key=["raw", "refresh_run"], group_name=INGEST_GROUP,
           description="Starts a refresh: a new warehouse file beside the published one, and raw.refresh_run "
                       "(the run's reporting date and settings).")
@@ -69,18 +83,23 @@ def start_refresh(context: dg.AssetExecutionContext, coachlens: CoachlensResourc
         raise dg.Failure(f"the landing folder {cfg.landing} does not exist: put one sub-folder per source there "
                          "(see README, 'Landing files') or pass --landing")
     started = dt.datetime.now(dt.timezone.utc).replace(microsecond=0)
+    inputs = build_inputs(cfg.dbt_vars(), cfg.engine)
+    copied = _start_from_published(ws, inputs, coachlens.full_refresh)
     with coachlens.connect() as con:
         prepare_warehouse(con)
+        record_build_inputs(con, inputs)
         con.execute("""CREATE OR REPLACE TABLE raw.refresh_run (
             run_id VARCHAR, started_at TIMESTAMPTZ, as_of DATE, landing VARCHAR, settings JSON)""")
         import json
         con.execute("INSERT INTO raw.refresh_run VALUES (?, ?, ?, ?, ?)",
                     [context.run_id, started, cfg.resolved_as_of(), str(cfg.landing),
                      json.dumps({**cfg.dbt_vars(), "pseudonym_salt": "(hidden)"})])
-        _carry_audit_history(con, ws.warehouse)
+        if not copied:  # a copy already holds the audit history
+            _carry_audit_history(con, ws.warehouse)
         record_erasures(con, cfg.warehouse)
     folders = sorted(p.name for p in cfg.landing.iterdir() if p.is_dir())
     return dg.MaterializeResult(metadata={"landing": str(cfg.landing), "as_of": str(cfg.resolved_as_of()),
+                                          "incremental": copied,
                                           "source_folders": ", ".join(folders) or "(none)"})
 
 
@@ -104,14 +123,14 @@ def build_raw_asset(contract: Contract) -> dg.AssetsDefinition:
         with coachlens.connect() as con:
             started = con.execute("SELECT started_at FROM raw.refresh_run").fetchall()[0][0]
             erased = erased_pseudonyms(cfg.warehouse)
-            fingerprint = source_fingerprint(
-                contract, cfg.landing, {"as_of": settings.as_of, "reporting_currency": settings.reporting_currency,
-                                        "timezone": settings.timezone, "erased": sorted(erased)}, fingerprints(con))
-            carried = None if coachlens.full_refresh else \
-                carry_over(con, coachlens.workspace().warehouse, source, fingerprint)
+            fingerprint = source_fingerprint(contract, cfg.landing, settings_for(cfg, erased), fingerprints(con))
+            carried = None if coachlens.full_refresh else carried_in_place(con, source, fingerprint)
+            if carried is None and not coachlens.full_refresh:
+                carried = carry_over(con, coachlens.workspace().warehouse, source, fingerprint)
             if carried is not None:
                 result = _carried_result(con, source, carried)
             else:
+                drop_source_rows(con, source)
                 previous = _previous_loaded_at(coachlens.workspace().warehouse)
                 result = load_source(con, contract, cfg.landing, settings, started, previous, log=context.log.info)
                 apply_erasures(con, contract, result, cfg.pseudonym_salt, erased)

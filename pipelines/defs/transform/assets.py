@@ -3,15 +3,18 @@
 import json
 import os
 import shutil
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import dagster as dg
 from dagster_dbt import DagsterDbtTranslator, DagsterDbtTranslatorSettings, DbtCliResource, dbt_assets
 
 from pipelines.defs.resources import CoachlensResource
-from pipelines.defs.transform import spark
+from pipelines.defs.transform import selection, spark
+from pipelines.lib.carry_over import fingerprints
 from pipelines.lib.progress import progress
 from pipelines.defs.transform.project import DBT_PROJECT_DIR, dbt_executable, dbt_project, ensure_manifest
+from pipelines.lib.refresh_inputs import (build_inputs, changed_sources, incremental_base, published_checks,
+                                          read_published)
 
 
 class CoachlensTranslator(DagsterDbtTranslator):
@@ -39,8 +42,59 @@ def coachlens_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
     dbt_vars = ["--vars", json.dumps(cfg.dbt_vars())]
     if cfg.engine == "spark":
         yield from _build_on_spark(context, dbt, coachlens, dbt_vars)
-    else:
+        return
+    changed = _changed_sources(coachlens)
+    if changed is None:
         yield from _build(context, dbt, dbt_vars)
+    else:
+        yield from _build_changed(context, dbt, dbt_vars, changed, coachlens.workspace().warehouse)
+
+
+def _changed_sources(coachlens: CoachlensResource) -> set[str] | None:
+    """The sources loaded again by an incremental refresh (one that started from a copy of the published
+    warehouse, see refresh_inputs.incremental_base), or None when every model must be built."""
+    cfg = coachlens.config()
+    published = read_published(coachlens.workspace().warehouse)
+    if not incremental_base(published, build_inputs(cfg.dbt_vars(), cfg.engine), coachlens.full_refresh):
+        return None
+    with coachlens.connect() as con:
+        return changed_sources(published, fingerprints(con))
+
+
+def _build_changed(context: dg.AssetExecutionContext, dbt: DbtCliResource, dbt_vars: list[str], changed: set[str],
+                   published) -> Iterator:
+    """`dbt build` of the models downstream of the changed sources; every other model is already in the
+    warehouse (a copy of the published one) and is reported as materialized, with its tests' published
+    results, so the assets downstream of it run."""
+    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    rebuilt = selection.rebuilt_nodes(manifest, changed)
+    reused = selection.reused_nodes(manifest, rebuilt)
+    progress(f"dbt: {len(rebuilt)} model(s) downstream of {', '.join(sorted(changed)) or 'the run tables'} "
+             f"rebuilt, {len(reused)} reused")
+    selected = set(context.selected_asset_keys)
+    for key in (translator.get_asset_key(manifest["nodes"][uid]) for uid in reused):  # parents first
+        if key in selected:
+            yield dg.MaterializeResult(asset_key=key, metadata={"reused": "unchanged inputs: kept from the "
+                                                                          "published refresh"})
+    seen_checks = set()
+    for event in _build(context, dbt, [*dbt_vars, *selection.exclude_args(manifest, reused)]):
+        if isinstance(event, dg.AssetCheckResult):
+            seen_checks.add(dg.AssetCheckKey(event.asset_key, event.check_name))
+        yield event
+    yield from _published_check_results(published, set(context.selected_asset_check_keys) - seen_checks)
+
+
+def _published_check_results(published, keys: set) -> Iterator[dg.AssetCheckResult]:
+    """The results, in the published refresh's evidence record, of the dbt tests that were not run again
+    (their models were reused, so their rows are the ones tested there)."""
+    before = published_checks(published)
+    for key in sorted(keys, key=lambda k: (k.asset_key.to_user_string(), k.name)):
+        found = before.get((key.asset_key.to_user_string(), key.name))
+        yield dg.AssetCheckResult(
+            asset_key=key.asset_key, check_name=key.name, passed=found["passed"] if found else True,
+            severity=dg.AssetCheckSeverity(found["severity"]) if found else dg.AssetCheckSeverity.ERROR,
+            description=(found["description"] if found else "") or "",
+            metadata={"reused": "not run again: the model was kept from the published refresh"})
 
 
 def _build_on_spark(context: dg.AssetExecutionContext, dbt: DbtCliResource, coachlens: CoachlensResource,
