@@ -50,7 +50,7 @@ demo: install
 	$(BIN)/coachlens demo
 
 test: install browser spark
-	$(BIN)/pytest $(PYTEST_ARGS)
+	$(BIN)/pytest -n 2 --dist loadfile $(PYTEST_ARGS)
 
 # Everything but end-to-end, browser and Spark tests; includes the dbt unit tests on an empty warehouse.
 test-fast: install

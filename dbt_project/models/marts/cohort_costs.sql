@@ -18,9 +18,8 @@ sessions as (
 ),
 
 improved as (
-    select cohort_id, count(distinct participant_id) as reliably_improved
-    from {{ ref('int_participant_outcomes') }}
-    where is_paired and reliably_improved
+    select cohort_id, count(*) as reliably_improved
+    from {{ ref('int_participants_improved') }}
     group by cohort_id
 ),
 
