@@ -4,16 +4,16 @@ import json
 
 import dagster as dg
 
+from dashboards.data import page_marts
 from pipelines.defs.resources import CoachlensResource
 from pipelines.defs.serve import pages
 from pipelines.lib.progress import progress
 from pipelines.lib.evidence import EVIDENCE_FILE
 from pipelines.lib.salt import require_secret_salt
 
-MART_DEPS = [dg.AssetKey(["marts", m]) for m in (
-    "participant_journey", "cohort_engagement", "cohort_directory", "monthly_sessions", "data_quality",
-    "cohort_outcomes", "cohort_goals", "cohort_satisfaction", "cohort_costs", "monthly_costs", "coach_utilisation",
-    "sponsor_outcomes", "sponsor_summary")]
+MART_DEPS = [dg.AssetKey(["marts", m]) for m in sorted(set().union(*page_marts().values()))]
+"""The pages wait for every mart a page reads: the ones the dbt exposures declare (the same list the pages'
+PageReader enforces)."""
 
 
 def publish_evidence(context, coachlens: CoachlensResource, ws) -> tuple[str, dict]:
