@@ -26,9 +26,9 @@ writing, one process, what `make bench` compares with a coachlens refresh.
 from __future__ import annotations
 
 import argparse
+import sys
 import datetime as dt
 import time
-import tomllib
 import zoneinfo
 from pathlib import Path
 from types import SimpleNamespace
@@ -56,9 +56,14 @@ Settings = SimpleNamespace  # as_of and the PARAMETERS
 
 
 def load_settings(as_of: dt.date, config: Path = CONFIG) -> Settings:
-    """The marts' parameters from a coachlens.toml (the one of this repository by default)."""
-    values = tomllib.loads(config.read_text(encoding="utf-8"))
-    return Settings(as_of=as_of, **{name: values[name] for name in PARAMETERS})
+    """The marts' parameters in force for a coachlens.toml (this repository's by default): the values it sets,
+    and coachlens' documented defaults for the rest. Only the parameters come from coachlens; every figure is
+    computed here."""
+    sys.path.insert(0, str(ROOT))
+    from pipelines.lib.config import load_config
+
+    cfg = load_config(config if config.exists() else None)
+    return Settings(as_of=as_of, **{name: getattr(cfg, name) for name in PARAMETERS})
 
 
 # --- reading the landing folder ----------------------------------------------------------------------------
@@ -164,7 +169,7 @@ def convert(raw: pd.Series, spec: dict, zone: pd.Series) -> pd.Series:
     if kind == "integer":
         whole = raw.str.fullmatch(r"[+-]?\d+").fillna(False).astype(bool)
         return pd.to_numeric(raw.where(whole), errors="coerce")
-    if kind == "number":
+    if kind in ("number", "money", "rate"):  # an analyst reads amounts and rates as floats
         number = pd.to_numeric(raw, errors="coerce").astype("float64")
         return number.where(np.isfinite(number))
     if kind == "date":
