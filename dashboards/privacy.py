@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import math
+from decimal import Decimal
 from typing import Iterable, Sequence
 
 
@@ -18,8 +19,8 @@ def safe_cell(value):
         return ""
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and not math.isfinite(value):
+    if isinstance(value, (int, float, Decimal)):  # money is an exact DECIMAL
+        if not math.isfinite(value):
             return ""
         return value
     text = str(value)

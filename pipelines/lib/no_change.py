@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from dataclasses import replace
 
 from .alerts import alert_on
 
@@ -47,7 +46,7 @@ def unchanged_since(cfg, now: dt.datetime | None = None) -> tuple[Published, dic
     published = read_published(cfg.warehouse)
     if published is None:
         return None
-    cfg = replace(cfg, pseudonym_salt=installation_salt(cfg.pseudonym_salt, cfg.warehouse))
+    cfg = cfg.with_salt(installation_salt(cfg.pseudonym_salt, cfg.warehouse))
     if build_inputs(cfg.dbt_vars(), cfg.engine) != published.build:
         return None
     current = source_fingerprints(cfg.landing, settings_for(cfg, erased_pseudonyms(cfg.warehouse)))

@@ -278,7 +278,7 @@ def test_value_and_tornado_charts_render_offline_and_their_csv_equals_the_marts(
         downloads = csv_downloads(path)
         header, row = downloads["value"]
         for col, cell in zip(header, row):
-            assert float(cell) == pytest.approx(s[col], rel=1e-12) if cell else s[col] is None, col
+            assert float(cell) == pytest.approx(float(s[col]), rel=1e-12) if cell else s[col] is None, col
         sens = {r["assumption"]: r for r in query(
             hostile.warehouse, "SELECT * FROM marts.sponsor_value_sensitivity WHERE sponsor_id = ?", [s["sponsor_id"]])}
         got = downloads["roi_tornado"]

@@ -52,8 +52,6 @@ def failed_refresh(tmp_path, monkeypatch, capsys):
     out = tmp_path / "out"
     for key in [k for k in os.environ if k.startswith("COACHLENS_")]:
         monkeypatch.delenv(key)
-    for key in ("LANDING", "WAREHOUSE", "SITE", "AS_OF"):  # the command sets these; restored afterwards
-        monkeypatch.setenv(f"COACHLENS_{key}", "")
     monkeypatch.setenv("COACHLENS_PSEUDONYM_SALT", "test-salt")
     monkeypatch.setenv("DAGSTER_HOME", str(tmp_path / "dagster_home"))
     monkeypatch.setattr(ingest_assets, "load_source", drifted_loader(ingest_assets.load_source))

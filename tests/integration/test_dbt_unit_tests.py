@@ -13,7 +13,9 @@ import duckdb
 import pytest
 import yaml
 
+from pipelines.defs.quality.checks import AUDIT_DDL
 from pipelines.lib.contracts import load_contracts
+from pipelines.lib.erasure import ERASURES_DDL
 from pipelines.lib.loader import prepare_warehouse, raw_columns_ddl
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -33,6 +35,9 @@ def empty_warehouse(path: Path) -> Path:
         for source, contract in load_contracts().items():
             con.execute(f'CREATE TABLE raw."{source}" ({raw_columns_ddl(contract)})')
         con.execute(REFRESH_RUN_DDL)
+        con.execute("CREATE SCHEMA IF NOT EXISTS audit")  # the audit tables a refresh writes before dbt runs
+        con.execute(AUDIT_DDL)
+        con.execute(ERASURES_DDL)
     finally:
         con.close()
     return path

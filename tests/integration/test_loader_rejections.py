@@ -38,7 +38,7 @@ CASES = [
     ("survey_items", "NPS2,nps,,1,5,false", "scale_min", ["nps item must have the scale 0-10"]),
     ("survey_items", "C9,competency,,1,5,false", "competency", ["competency is required"]),
     ("goals", "G9,P1,2024-01-10,on_track,3,2024-03-02", "gas_score", ["gas_score 3 is above the maximum 2"]),
-    ("costs", "F9,2024-02-01,coaching_fee,abc,USD,C1,", "amount", ['"abc"', "not a number"]),
+    ("costs", "F9,2024-02-01,coaching_fee,abc,USD,C1,", "amount", ['"abc"', "not an amount of money"]),
     ("costs", "F9,2024-02-01,coaching_fee,10,EURO,C1,", "currency", ["three-letter currency"]),
     ("costs", "F9,2023-02-01,coaching_fee,10,EUR,C1,", "currency", ["no FX rate for EUR valid on 2023-02-01"]),
     ("costs", "F9,2024-02-01,coaching_fee,10,USD,,", "cohort_id", ["cohort_id or sponsor_id is required"]),
