@@ -614,7 +614,10 @@ def coach_utilisation(t: dict, sessions: pd.DataFrame) -> pd.DataFrame:
     rated = done[["session_id", "coach_id", "month"]].merge(
         pd.DataFrame({"session_id": responses["session_id"], "rating": rating}), on="session_id")
     mean = rated.groupby(["coach_id", "month"])["rating"].mean().rename("mean_session_rating")
-    return out.merge(mean.reset_index(), on=["coach_id", "month"], how="left")
+    out = out.merge(mean.reset_index(), on=["coach_id", "month"], how="left")
+    out = out.merge(t["coaches"][["coach_id", "full_name"]].rename(columns={"full_name": "coach_name"}), on="coach_id")
+    out["is_over_capacity"] = ((out["capacity"] > 0) & (out["hours"] > out["capacity"])).fillna(False).astype(bool)
+    return out
 
 
 def sponsor_summary(t: dict, journey, sessions, engagement, satisfaction, costs, goals, outcomes,
@@ -660,6 +663,9 @@ def sponsor_summary(t: dict, journey, sessions, engagement, satisfaction, costs,
     out[zero_filled] = out[zero_filled].fillna(0).astype("int64")
     out[["coaching_hours", "total_cost"]] = out[["coaching_hours", "total_cost"]].fillna(0.0)
     out["suppressed"] = out["enrolled"] < s.min_group_size
+    for flag, count in (("nps_suppressed", "nps_responses"), ("goals_suppressed", "participants_with_goals"),
+                        ("gas_suppressed", "n_gas_participants"), ("reliably_improved_suppressed", "reliably_improved")):
+        out[flag] = out["suppressed"] | (out[count] < s.min_group_size)  # a figure about fewer than k people
     return out.sort_index().reset_index()
 
 
