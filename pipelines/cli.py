@@ -131,7 +131,7 @@ def _summarise(result, cfg, ws, elapsed: float) -> int:
     outcome = read_outcome(result.run_id, result.all_events, failed, success=result.success)
     outcome.stale = stale
     alert_on(outcome, cfg.alerts, str(cfg.warehouse), str(cfg.site), log=lambda m: print(m, file=sys.stderr))
-    if result.success:
+    if outcome.success:
         return _report_published(cfg, outcome, elapsed)
     return _report_failed(cfg, outcome, elapsed)
 

@@ -10,14 +10,32 @@ from __future__ import annotations
 
 import json
 import os
+import sys
 
 from .contracts import Contract
 
 SAMPLE_ROWS = 250_000  # larger tables are validated on a repeatable sample of this size
 
 
-def build_suite(contract: Contract):
+def _import_gx():
+    """great_expectations, imported so that it cannot end the process.
+
+    GX probes pyspark.sql.connect, whose import calls sys.exit(0) (a doctest guard in pyspark) when __main__ has
+    no file, as under `python -c` or an embedded interpreter: every check then "failed" with SystemExit. coachlens
+    does not use Spark Connect, so when that guard would fire the module is marked absent and GX treats it as not
+    installed."""
+    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+    main = sys.modules.get("__main__")
+    if (main is not None and getattr(main, "__spec__", None) is None and not hasattr(main, "__file__")
+            and not hasattr(sys, "ps1")):
+        sys.modules.setdefault("pyspark.sql.connect", None)
     import great_expectations as gx
+
+    return gx
+
+
+def build_suite(contract: Contract):
+    gx = _import_gx()
     import great_expectations.expectations as gxe
 
     suite = gx.ExpectationSuite(name=f"coachlens.{contract.source}")
@@ -49,9 +67,7 @@ def build_suite(contract: Contract):
 
 def validate_frame(contract: Contract, frame) -> dict:
     """Validate a pandas frame; returns a JSON-able summary with every failed expectation and examples."""
-    os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
-    import great_expectations as gx
-
+    gx = _import_gx()
     context = gx.get_context(mode="ephemeral")
     try:
         from great_expectations.data_context.types.base import ProgressBarsConfig

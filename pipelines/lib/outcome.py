@@ -56,6 +56,7 @@ def read_outcome(run_id: str, events, failed_files: list[tuple[str, str]] = (), 
     failed_files = list(failed_files) or _failed_files_of(events)
     problems = [f"{path}: {message}" for path, message in failed_files]
     failed_steps = False
+    skipped = []
     for event in events:
         kind = event.event_type_value
         if kind == "ASSET_CHECK_EVALUATION":
@@ -73,6 +74,12 @@ def read_outcome(run_id: str, events, failed_files: list[tuple[str, str]] = (), 
             message = err.message.strip().splitlines()[0] if err and err.message else "failed"
             if "DagsterAssetCheckFailedError" not in message:  # the failed check itself is reported above
                 problems.append(f"step {event.step_key} failed: {message}")
+        elif kind == "STEP_SKIPPED":
+            skipped.append(event.step_key)
+    if skipped and not failed_steps:  # Dagster calls such a run a success, but nothing was published
+        problems += [f"step {step} did not run: an asset it reads was not produced (a bug: report it)"
+                     for step in skipped]
+        success = False
     problems = list(dict.fromkeys(problems))
     if success is None:
         success = not problems and not failed_steps

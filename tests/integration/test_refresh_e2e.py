@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+import re
 from decimal import Decimal
 
 import pytest
@@ -58,3 +59,29 @@ def test_pages_are_written_per_sponsor(refreshed):
     assert (refreshed.site / "index.html").exists()
     for sid in sponsors:
         assert (refreshed.site / "sponsors" / f"{sid}.html").exists()
+
+
+def test_the_generated_source_tests_pass_on_the_loaded_rows_and_catch_a_broken_one(refreshed, tmp_path):
+    """The dbt tests generated on the sources from the contracts are not run by a refresh (the loader and the GX
+    check enforce the same rules first; selection.SOURCE_TESTS): run here on the refreshed warehouse, they pass,
+    and on a copy with one status the sessions contract does not allow, exactly that test fails."""
+    import shutil
+
+    import duckdb
+
+    from tests.integration.test_dbt_unit_tests import dbt
+
+    copy = tmp_path / "warehouse.duckdb"
+    shutil.copy(refreshed.warehouse, copy)
+    proc = dbt(["test", "--select", "source:*"], copy, tmp_path)
+    assert proc.returncode == 0, proc.stdout[-4000:]
+    assert int(re.search(r"PASS=(\d+)", proc.stdout).group(1)) > 50 and "ERROR=0" in proc.stdout
+
+    con = duckdb.connect(str(copy))
+    con.execute("UPDATE raw.sessions SET status = 'teleported' WHERE session_id = (SELECT min(session_id) "
+                "FROM raw.sessions)")
+    con.close()
+    proc = dbt(["test", "--select", "source:*"], copy, tmp_path)
+    assert proc.returncode == 1
+    assert re.findall(r" FAIL \d+ (source_\w+)", proc.stdout) == [
+        "source_accepted_values_landing_sessions_status__completed__no_show__late_cancelled__cancelled__scheduled"]

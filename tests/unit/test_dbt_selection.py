@@ -1,5 +1,5 @@
 """Which dbt nodes an incremental refresh rebuilds (pipelines/defs/transform/selection.py), on a small lineage."""
-from pipelines.defs.transform.selection import exclude_args, rebuilt_nodes, reused_nodes
+from pipelines.defs.transform.selection import exclude_args, in_dependency_order, rebuilt_nodes, reused_nodes
 
 
 def node(name: str, kind: str = "model", folder: str = "marts") -> dict:
@@ -49,9 +49,20 @@ def test_reused_nodes_come_parents_first_and_are_excluded_by_fqn():
     assert reused.index("model.coachlens.engagement") > reused.index("model.coachlens.stg_sessions")
     assert reused.index("model.coachlens.engagement") > reused.index("seed.coachlens.quantiles")
     assert exclude_args(MANIFEST, reused) == [
-        "--exclude", "fqn:coachlens.staging.stg_sessions fqn:coachlens.seeds.quantiles fqn:coachlens.marts.engagement"]
+        "--exclude", "source:* fqn:coachlens.staging.stg_sessions fqn:coachlens.seeds.quantiles "
+                     "fqn:coachlens.marts.engagement"]
 
 
 def test_nothing_changed_still_rebuilds_the_models_of_the_run_tables():
     assert rebuilt_nodes(MANIFEST, set()) == {"model.coachlens.data_quality"}
-    assert exclude_args(MANIFEST, []) == []
+    assert exclude_args(MANIFEST, []) == ["--exclude", "source:*"]  # the source tests only
+
+
+def test_models_are_put_after_their_parents_even_through_a_node_left_out():
+    # summary reads cohort_costs, which reads stg_costs; cohort_costs is not asked for
+    order = in_dependency_order(MANIFEST, ["model.coachlens.summary", "model.coachlens.stg_costs",
+                                           "model.coachlens.engagement", "seed.coachlens.quantiles"])
+    assert sorted(order) == sorted(["model.coachlens.summary", "model.coachlens.stg_costs",
+                                    "model.coachlens.engagement", "seed.coachlens.quantiles"])
+    assert order.index("model.coachlens.stg_costs") < order.index("model.coachlens.summary")
+    assert order.index("seed.coachlens.quantiles") < order.index("model.coachlens.engagement")

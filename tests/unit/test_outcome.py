@@ -34,3 +34,39 @@ def test_stale_sources_are_the_rows_the_mart_finds_not_fresh(tmp_path):
 def test_a_warehouse_without_the_mart_has_no_stale_sources(tmp_path):
     duckdb.connect(str(tmp_path / "empty.duckdb")).close()
     assert published_stale_sources(tmp_path / "empty.duckdb") == []
+
+
+def test_a_run_whose_last_steps_were_skipped_is_a_failure():
+    """Dagster calls a run a success when a step is skipped because an asset it reads was not produced; for a
+    refresh that means nothing was published, so the outcome says failed and names the step."""
+    import dagster as dg
+
+    from pipelines.lib.outcome import read_outcome
+
+    @dg.asset(output_required=False)
+    def marts_view():
+        return
+        yield  # a generator that produces nothing
+
+    @dg.asset(deps=[marts_view])
+    def pages():
+        return 1
+
+    result = dg.materialize([marts_view, pages], raise_on_error=False)
+    assert result.success  # Dagster's verdict
+    outcome = read_outcome(result.run_id, result.all_events, success=result.success)
+    assert not outcome.success and outcome.status == "failed"
+    assert outcome.problems == ["step pages did not run: an asset it reads was not produced (a bug: report it)"]
+
+
+def test_a_run_whose_every_step_ran_succeeds():
+    import dagster as dg
+
+    from pipelines.lib.outcome import read_outcome
+
+    @dg.asset
+    def one():
+        return 1
+
+    result = dg.materialize([one])
+    assert read_outcome(result.run_id, result.all_events, success=result.success).success

@@ -50,9 +50,11 @@ def page_keys(manifest: dict, mart_hashes: dict, facts: dict, code_version: str)
 
 
 def run_facts(run, **shown) -> dict:
-    """What a page shows about its run, without the refresh time (RunInfo of dashboards.data)."""
+    """What a page shows about its run, without the refresh time and the evidence fingerprint, which differ on
+    every run (RunInfo of dashboards.data)."""
     facts = dataclasses.asdict(run)
-    facts.pop("refreshed_at", None)
+    for per_run in ("refreshed_at", "evidence_fingerprint"):
+        facts.pop(per_run, None)
     return {**facts, **shown}
 
 

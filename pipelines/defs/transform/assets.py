@@ -1,5 +1,6 @@
 """dbt models as Dagster assets; dbt tests become asset checks."""
 
+import contextlib
 import json
 import os
 import shutil
@@ -45,7 +46,7 @@ def coachlens_dbt_models(context: dg.AssetExecutionContext, dbt: DbtCliResource,
         return
     changed = _changed_sources(coachlens)
     if changed is None:
-        yield from _build(context, dbt, dbt_vars)
+        yield from _build(context, dbt, [*dbt_vars, *selection.exclude_args({}, [])])
     else:
         yield from _build_changed(context, dbt, dbt_vars, changed, coachlens.workspace().warehouse)
 
@@ -105,25 +106,71 @@ def _build_on_spark(context: dg.AssetExecutionContext, dbt: DbtCliResource, coac
         exported = spark.export_sources(con, folder)
     progress(f"{len(exported)} loaded tables written as Parquet for Spark")
     os.environ.update(spark.spark_environment(folder))
-    yield from _build(context, dbt, [*dbt_vars, "--target", spark.SPARK_TARGET])
+    built = set()
+    for event in _build(context, dbt, [*dbt_vars, "--target", spark.SPARK_TARGET, *selection.exclude_args({}, [])]):
+        built.add(_event_asset_key(context, event))
+        yield event
     with coachlens.connect() as con:
         spark.import_marts(con, folder, spark.mart_names(ensure_manifest()))
     # the staging views, and the views of marts that describe the run (refresh_run_info; not built on Spark)
-    views = dbt.cli(["run", "--select", "staging", "marts,config.materialized:view", "--target", spark.DUCKDB_TARGET,
-                     *dbt_vars])
-    views.wait()
+    with _dbt_output(coachlens, "run of the views on DuckDB", mode="a"):
+        views = dbt.cli(["run", "--select", "staging marts,config.materialized:view", "--target",
+                         spark.DUCKDB_TARGET, *dbt_vars])
+        views.wait()
+    manifest = json.loads(ensure_manifest().read_text(encoding="utf-8"))
+    on_duckdb = selection.in_dependency_order(manifest, [r["unique_id"] for r in views.get_artifact(
+        "run_results.json")["results"] if r["unique_id"] in manifest["nodes"]])
     shutil.rmtree(views.target_path, ignore_errors=True)
     shutil.rmtree(folder, ignore_errors=True)
     progress("marts built by Spark copied into the warehouse")
+    selected = set(context.selected_asset_keys)
+    for key in (translator.get_asset_key(manifest["nodes"][uid]) for uid in on_duckdb):
+        if key in selected and key not in built:
+            # a model disabled on the Spark target (the run's own views), built by the DuckDB run above
+            yield dg.MaterializeResult(asset_key=key, metadata={"built": "on DuckDB, after the Spark build"})
+
+
+def _event_asset_key(context: dg.AssetExecutionContext, event) -> dg.AssetKey | None:
+    if isinstance(event, dg.Output):
+        return context.asset_key_for_output(event.output_name)
+    return getattr(event, "asset_key", None)
+
+
+def dbt_log_path(warehouse) -> "os.PathLike":
+    """The output of the last refresh's dbt build, beside the warehouse (dagster-dbt echoes every dbt event to
+    stdout; the command line shows progress lines instead)."""
+    return warehouse.with_name(warehouse.name + ".dbt.log")
 
 
 def _build(context: dg.AssetExecutionContext, dbt: DbtCliResource, args: list[str]):
     """`dbt build` of the whole project (unit tests run in the test suite), streamed to Dagster."""
     progress("dbt build started")
-    invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", *args], context=context)
-    yield from invocation.stream()
-    progress("dbt build finished")
+    with _dbt_output(context.resources.coachlens, "build") as log_path:
+        invocation = dbt.cli(["build", "--exclude-resource-type", "unit_test", *args], context=context)
+        yield from invocation.stream()
+    progress(f"dbt build finished (dbt's output: {log_path})")
     shutil.rmtree(invocation.target_path, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def _dbt_output(coachlens: CoachlensResource, step: str, mode: str = "w"):
+    """dbt's output into the dbt log (dagster-dbt echoes every dbt event to stdout; the command line shows
+    progress lines instead); a failure is raised again quoting dbt's errors."""
+    log_path = dbt_log_path(coachlens.workspace().warehouse)
+    with open(log_path, mode, encoding="utf-8") as log:
+        try:
+            with contextlib.redirect_stdout(log):
+                yield log_path
+        except Exception as exc:
+            log.flush()
+            raise RuntimeError(f"dbt {step} failed: {_dbt_errors(log_path)} (dbt's output: {log_path})") from exc
+
+
+def _dbt_errors(log_path) -> str:
+    """The lines of a dbt log that say what failed."""
+    lines = [line.strip() for line in open(log_path, encoding="utf-8", errors="replace")]
+    found = [line for line in lines if "ERROR" in line or "Error" in line or "error:" in line.lower()]
+    return " | ".join(found[-8:]) or "see the log"
 
 
 dbt_resource = DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR), dbt_executable=dbt_executable())
