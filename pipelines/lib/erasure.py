@@ -236,9 +236,9 @@ def _identify(con, person: str, salt: str) -> tuple[set[str], bool]:
     return {pseudonym(salt, v) for v in values}, bool(rows)
 
 
-def _rebuild_pages(con, ws, cfg) -> None:
-    """Every page again from the cleaned warehouse; the operations page of a failed last refresh stays one."""
-    from dashboards.failure_page import build_failure_index, build_failure_page
+def _rebuild_pages(con, ws, cfg):
+    """Every page again from the cleaned warehouse. Returns the failed refresh (an Outcome and its dates) when the
+    published one failed: its operations page is written again once `con` is closed (write_failure_pages)."""
     from dashboards.site import build_site
     from pipelines.lib.outcome import Outcome
 
@@ -247,14 +247,10 @@ def _rebuild_pages(con, ws, cfg) -> None:
     if any(t.startswith("marts.") for t in tables):
         build_site(con, ws.work_site, cfg.min_group_size, log=lambda m: None, currency=cfg.reporting_currency,
                    cron=cfg.schedule_cron, cron_tz=cfg.schedule_timezone)
-    if "audit.failed_refresh" in tables:
-        run_id, failed_at, as_of, problems, last_good = con.execute("SELECT * FROM audit.failed_refresh").fetchall()[0]
-        outcome = Outcome(run_id, False, json.loads(problems) if problems else ["(erased)"])
-        page = build_failure_page(con, outcome, as_of, failed_at, last_good)
-        (ws.work_site / "operations.html").write_text(page.render(), encoding="utf-8")
-        if not (ws.work_site / "index.html").exists():
-            (ws.work_site / "index.html").write_text(build_failure_index(outcome, as_of, failed_at).render(),
-                                                      encoding="utf-8")
+    if "audit.failed_refresh" not in tables:
+        return None
+    run_id, failed_at, as_of, problems, last_good = con.execute("SELECT * FROM audit.failed_refresh").fetchall()[0]
+    return Outcome(run_id, False, json.loads(problems) if problems else ["(erased)"]), as_of, failed_at, last_good
 
 
 def forget(cfg, people: list[str], log=print) -> int:
@@ -301,9 +297,13 @@ def forget(cfg, people: list[str], log=print) -> int:
             _append_log(ws.warehouse, entry)
             record_erasures(con, ws.warehouse)
             con.execute("CHECKPOINT")
-            _rebuild_pages(con, ws, cfg)
+            failed = _rebuild_pages(con, ws, cfg)
         finally:
             con.close()
+        if failed is not None:
+            from pipelines.lib.failed_refresh import write_failure_pages
+
+            write_failure_pages(ws.work_site, ws.work_warehouse, *failed)
         if ws.warehouse.exists():
             ws.publish()
         else:

@@ -8,9 +8,14 @@ failure and what to fix. Both are swapped in atomically, like a good refresh.
 """
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
+import os
 import shutil
+import subprocess
+import tempfile
+from pathlib import Path
 
 import duckdb
 
@@ -63,23 +68,64 @@ def _assemble_warehouse(ws: Workspace, outcome: Outcome, as_of: dt.date, failed_
     return last_good
 
 
-def _assemble_site(ws: Workspace, outcome: Outcome, as_of: dt.date, failed_at: dt.datetime, last_good) -> None:
+FAILURE_MARTS = "+landing_files +rejections_by_file"
+"""The marts the failed refresh's operations page reads (the `failure_page` exposure), with their staging parents."""
+
+
+@contextlib.contextmanager
+def failure_marts(warehouse: Path):
+    """A scratch DuckDB file holding the run tables of `warehouse` and the failure page's marts, built from them by
+    dbt (the page computes nothing). Yields (path, None), or (None, what went wrong) when dbt could not build them.
+    Scratch, so the published warehouse keeps the last good refresh's marts."""
+    from pipelines.defs.transform.project import DBT_PROJECT_DIR, dbt_executable
+
+    with tempfile.TemporaryDirectory(prefix="coachlens-failure-") as tmp:
+        scratch = Path(tmp) / "failure.duckdb"
+        con = duckdb.connect(str(scratch))
+        try:
+            prepare_warehouse(con)
+            con.execute(f"ATTACH '{warehouse}' AS run (READ_ONLY)")
+            for table in RUN_TABLES:
+                with contextlib.suppress(duckdb.CatalogException):  # the run failed before it made the table
+                    con.execute(f"INSERT INTO {table} SELECT * FROM run.{table}")
+            con.execute("DETACH run")
+        finally:
+            con.close()
+        proc = subprocess.run(
+            [dbt_executable(), "run", "--quiet", "--select", FAILURE_MARTS, "--target", "dev", "--profiles-dir", ".",
+             "--target-path", str(Path(tmp) / "target"), "--log-path", str(Path(tmp) / "logs")],
+            cwd=DBT_PROJECT_DIR, capture_output=True, text=True,
+            env={**os.environ, "COACHLENS_DBT_DATABASE": str(scratch), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+        if proc.returncode != 0:
+            yield None, f"dbt could not build the file list ({(proc.stdout + proc.stderr).strip()[-300:]})"
+        else:
+            yield scratch, None
+
+
+def write_failure_pages(site: Path, warehouse: Path, outcome: Outcome, as_of, failed_at, last_good) -> None:
+    """The operations page of a failed refresh into `site` (and an index when there is none), from the run tables
+    of `warehouse` through the failure page's marts."""
     from dashboards.failure_page import build_failure_index, build_failure_page
 
+    with failure_marts(warehouse) as (marts, problem):
+        con = duckdb.connect(str(marts), read_only=True) if marts else None
+        try:
+            page = build_failure_page(con, outcome, as_of, failed_at, last_good, unavailable=problem)
+        finally:
+            if con is not None:
+                con.close()
+    (site / "operations.html").write_text(page.render(), encoding="utf-8")
+    if not (site / "index.html").exists():
+        (site / "index.html").write_text(build_failure_index(outcome, as_of, failed_at).render(), encoding="utf-8")
+
+
+def _assemble_site(ws: Workspace, outcome: Outcome, as_of: dt.date, failed_at: dt.datetime, last_good) -> None:
     shutil.rmtree(ws.work_site, ignore_errors=True)  # pages a failed run may have half written
     if ws.site.exists():
         shutil.copytree(ws.site, ws.work_site)
     else:
         ws.work_site.mkdir(parents=True)
-    con = duckdb.connect(str(ws.failed_warehouse), read_only=True)
-    try:
-        page = build_failure_page(con, outcome, as_of, failed_at, last_good)
-    finally:
-        con.close()
-    (ws.work_site / "operations.html").write_text(page.render(), encoding="utf-8")
-    if not (ws.work_site / "index.html").exists():
-        index = build_failure_index(outcome, as_of, failed_at)
-        (ws.work_site / "index.html").write_text(index.render(), encoding="utf-8")
+    write_failure_pages(ws.work_site, ws.failed_warehouse, outcome, as_of, failed_at, last_good)
 
 
 def publish_failed_refresh(ws: Workspace, outcome: Outcome, as_of: dt.date) -> None:

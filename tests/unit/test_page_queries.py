@@ -2,7 +2,7 @@
 
 Every SQL string of every page module (dashboards/*.py) is parsed with sqlglot (a parser independent of the
 DuckDB parse that dashboards.data.PageReader checks at run time) and each table it reads must be in schema
-`marts`; the failure page is the one documented exception. The exposures must name existing mart models, and the
+`marts`, the failure page's included (its marts are built from the failed run's tables). The exposures must name existing mart models, and the
 run-time check must refuse what a page does not declare. tests/integration/test_pages_read_only_marts.py builds
 the whole site against a warehouse that holds nothing but `marts`."""
 from __future__ import annotations
@@ -20,9 +20,6 @@ from sqlglot import exp
 ROOT = Path(__file__).resolve().parents[2]
 DASHBOARDS = ROOT / "dashboards"
 MARTS_DIR = ROOT / "dbt_project" / "models" / "marts"
-# the failed refresh's operations page: the marts of a failed refresh's warehouse are the last good refresh's,
-# its manifest and quarantine are the failed run's (dashboards/failure_page.py says so in its docstring)
-FAILURE_PAGE_TABLES = {"raw.file_manifest", "quarantine.rejected_rows"}
 
 
 def _text(node: ast.AST) -> str | None:
@@ -69,28 +66,21 @@ def test_the_parser_finds_every_table_a_query_reads():
 
 def test_the_scan_finds_the_queries_of_the_pages():
     found = {p.name: sql_strings(p) for p in page_modules()}
-    assert len(found["data.py"]) >= 25 and found["failure_page.py"]
+    assert len(found["data.py"]) >= 25 and len(found["failure_page.py"]) == 2
     assert sum(len(v) for v in found.values()) == len(found["data.py"]) + len(found["failure_page.py"]), \
-        "pages query through dashboards/data.py (the failure page excepted)"
+        "pages query through dashboards/data.py (the failure page's two queries excepted)"
 
 
 @pytest.mark.parametrize("path", page_modules(), ids=lambda p: p.name)
 def test_page_modules_query_only_marts(path):
-    allowed_elsewhere = FAILURE_PAGE_TABLES if path.name == "failure_page.py" else set()
     for sql in sql_strings(path):
-        outside = {t for t in tables_read(sql) if not t.startswith("marts.")} - allowed_elsewhere
+        outside = {t for t in tables_read(sql) if not t.startswith("marts.")}
         assert not outside, f"{path.name} queries {sorted(outside)} (pages read marts.* only):\n{sql}"
-
-
-def test_the_failure_page_says_why_it_reads_the_run_tables():
-    text = (DASHBOARDS / "failure_page.py").read_text(encoding="utf-8")
-    assert "does not read `marts`" in text and text.count("see the module docstring") == 2
 
 
 def test_every_mart_a_page_queries_is_declared_by_an_exposure_and_built_by_dbt():
     declared = set().union(*exposures().values())
-    queried = {t.split(".", 1)[1] for p in page_modules() if p.name != "failure_page.py" for sql in sql_strings(p)
-               for t in tables_read(sql)}
+    queried = {t.split(".", 1)[1] for p in page_modules() for sql in sql_strings(p) for t in tables_read(sql)}
     assert queried <= declared, f"queried but declared by no exposure: {sorted(queried - declared)}"
     models = {p.stem for p in MARTS_DIR.glob("*.sql")}
     assert declared <= models, f"exposures name marts that do not exist: {sorted(declared - models)}"
@@ -100,7 +90,7 @@ def test_code_uses_the_exposures_as_declared():
     from dashboards.data import page_marts
 
     assert {k: set(v) for k, v in page_marts().items()} == exposures()
-    assert set(exposures()) == {"sponsor_pages", "finance_page", "operations_page", "site_index"}
+    assert set(exposures()) == {"sponsor_pages", "finance_page", "operations_page", "site_index", "failure_page"}
 
 
 def _connection_with(*marts: str):
