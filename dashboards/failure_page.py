@@ -8,28 +8,23 @@ from __future__ import annotations
 
 from .data import PageReader
 from .formatting import num
-from .page import Page, esc, table
+from .page import INTERNAL_NAV, Page, esc, table
 from .operations_page import METHODS
-
-NAV = [("Index", "index.html"), ("Finance", "finance.html"), ("Operations", "operations.html")]
-
 
 def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else "never"
-
 
 def _banner(outcome, last_good) -> str:
     kept = (f"Sponsor and finance pages still show the last good refresh ({_when(last_good)})."
             if last_good is not None else "There is no good refresh yet, so there are no sponsor or finance pages.")
     return f"The last refresh FAILED: {len(outcome.problems)} problem(s) to fix, listed below. {kept}"
 
-
 def build_failure_page(con, outcome, as_of, failed_at, last_good, unavailable: str | None = None) -> Page:
     """`con`: the failure page's marts, built from the failed run's tables (None when they could not be built:
     `unavailable` says why)."""
     page = Page(title="Operations: the last refresh failed", subtitle="Internal page for programme leads.",
                 as_of=str(as_of), refreshed_at=f"{_when(last_good)} (last good); this refresh failed at {_when(failed_at)}",
-                status="bad", status_text=_banner(outcome, last_good), nav=NAV)
+                status="bad", status_text=_banner(outcome, last_good), nav=INTERNAL_NAV)
     page.add_html('<h2 id="what-to-fix">What to fix</h2><ol class="problems">'
                   + "".join(f"<li>{esc(p)}</li>" for p in outcome.problems) + "</ol>"
                   "<p>Fix these and run the refresh again (<code>coachlens refresh</code>, or wait for the nightly "
@@ -42,7 +37,6 @@ def build_failure_page(con, outcome, as_of, failed_at, last_good, unavailable: s
         "A failed refresh publishes its manifest, quarantine and this page; the marts and the sponsor and finance "
         "pages stay those of the last good refresh until a refresh succeeds."]
     return page
-
 
 def _files_and_rejections(page: Page, marts: PageReader) -> None:
     files = marts.sql("""SELECT path, status, rows_read, rows_loaded, rows_rejected, message
@@ -63,11 +57,10 @@ def _files_and_rejections(page: Page, marts: PageReader) -> None:
     else:
         page.add_html("<p>No rejected rows in the files that could be read.</p>")
 
-
 def build_failure_index(outcome, as_of, failed_at) -> Page:
     """The index of a first run that failed: nothing good to show yet, a link to what to fix."""
     page = Page(title="coachlens", subtitle="Coaching programme reports (internal index)", as_of=str(as_of),
                 refreshed_at=f"never successfully; the last refresh failed at {_when(failed_at)}", status="bad",
-                status_text=_banner(outcome, None), nav=NAV[2:])
+                status_text=_banner(outcome, None), nav=INTERNAL_NAV[2:])
     page.add_html('<p>See <a href="operations.html">the operations page</a> for what to fix.</p>')
     return page

@@ -109,7 +109,7 @@ def build_finance_page(con, run: RunInfo, status, nav, currency: str) -> Page:
     page.add_html(table(["Currency", "Rates", "First valid from", "Latest valid from", f"Latest rate to {currency}"],
                         [[n["currency"], n["rates"], str(n["first_valid_from"]), str(n["latest_valid_from"]),
                           f"{n['latest_rate']:.4f}"] for n in notes], numeric={1, 4}))
-    k = int(run.settings.get("min_group_size", 5))
+    k = int(run.settings["min_group_size"])  # the setting this refresh ran with (marts.refresh_status)
     _comparison(page, con, k, run.employees_supplied)
     _roi(page, con, k, currency)
     page.methods = METHODS + hr_methods()[1:] + value_methods()

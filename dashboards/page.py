@@ -12,6 +12,9 @@ from plotly.offline import get_plotlyjs
 
 from .privacy import to_csv
 
+INTERNAL_NAV = [("Index", "index.html"), ("Finance", "finance.html"), ("Operations", "operations.html")]
+"""The links of the internal pages (index, finance, operations); sponsor pages link nowhere."""
+
 CSS = """
 :root { --ink:#1b1b1b; --muted:#555; --line:#d0d0d0; --accent:#0072B2; --warn:#8a4b00; --bad:#9b1c1c; }
 * { box-sizing: border-box; }

@@ -7,7 +7,7 @@ from pathlib import Path
 from .data import PageReader, run_info, sponsors
 from .finance_page import build_finance_page
 from .operations_page import build_operations_page
-from .page import Page, esc
+from .page import INTERNAL_NAV, Page, esc
 from .sponsor_page import build_sponsor_page
 
 
@@ -40,15 +40,16 @@ def sponsor_status(run) -> tuple[str, str]:
     return "ok", "All checks passed; the figures include every valid record up to the as-of date."
 
 
-def build_site(con, out: Path, k: int, log=print, currency: str = "USD", cron: str = "0 2 * * *",
-               cron_tz: str = "UTC") -> list[Path]:
+def build_site(con, out: Path, k: int, *, currency: str, cron: str, cron_tz: str, log=print) -> list[Path]:
+    """Every page from the marts. k, currency and the schedule are the configuration's (no defaults here: they are
+    defined once, in pipelines/lib/config.py)."""
     out = Path(out)
     (out / "sponsors").mkdir(parents=True, exist_ok=True)
     index_reader = PageReader(con, "site_index")
     run = run_info(index_reader)
     status = internal_status(run)
     written = []
-    internal_nav = [("Index", "index.html"), ("Finance", "finance.html"), ("Operations", "operations.html")]
+    internal_nav = INTERNAL_NAV
     sponsor_rows = list(sponsors(index_reader).iter_rows())
     sponsor_reader = PageReader(con, "sponsor_pages")
     for sponsor_id, sponsor_name in sponsor_rows:

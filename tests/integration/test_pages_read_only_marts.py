@@ -12,6 +12,7 @@ import duckdb
 import pytest
 
 from dashboards.data import page_marts
+from pipelines.lib.config import load_config
 from dashboards.site import build_site
 
 pytestmark = pytest.mark.e2e
@@ -43,7 +44,9 @@ def test_pages_build_from_the_marts_alone_and_equal_the_published_ones(refreshed
     try:
         schemas = {r[0] for r in con.execute("SELECT DISTINCT table_schema FROM information_schema.tables").fetchall()}
         assert schemas == {"marts"}
-        build_site(con, tmp_path / "site", 5, log=lambda m: None)
+        cfg = load_config()  # the defaults the shared refresh ran with
+        build_site(con, tmp_path / "site", cfg.min_group_size, log=lambda m: None, currency=cfg.reporting_currency,
+                   cron=cfg.schedule_cron, cron_tz=cfg.schedule_timezone)
     finally:
         con.close()
     published = sorted(p.relative_to(refreshed.site) for p in refreshed.site.rglob("*.html"))

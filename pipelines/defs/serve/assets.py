@@ -73,13 +73,14 @@ def _write_operations_page(coachlens: CoachlensResource, ws):
     """operations.html alone (every other page was copied): it reports this run."""
     from dashboards.data import run_info
     from dashboards.operations_page import build_operations_page
+    from dashboards.page import INTERNAL_NAV
     from dashboards.site import internal_status
 
     cfg = coachlens.config()
-    nav = [("Index", "index.html"), ("Finance", "finance.html"), ("Operations", "operations.html")]
     with coachlens.connect(read_only=True) as con:
         run = run_info(con)
-        page = build_operations_page(con, run, internal_status(run), nav, cfg.schedule_cron, cfg.schedule_timezone)
+        page = build_operations_page(con, run, internal_status(run), INTERNAL_NAV, cfg.schedule_cron,
+                                     cfg.schedule_timezone)
     path = ws.work_site / "operations.html"
     path.write_text(page.render(), encoding="utf-8")
     return path
