@@ -11,13 +11,16 @@ from .formatting import num
 from .page import INTERNAL_NAV, Page, esc, table
 from .operations_page import METHODS
 
+
 def _when(value) -> str:
     return value.strftime("%Y-%m-%d %H:%M UTC") if value is not None else "never"
+
 
 def _banner(outcome, last_good) -> str:
     kept = (f"Sponsor and finance pages still show the last good refresh ({_when(last_good)})."
             if last_good is not None else "There is no good refresh yet, so there are no sponsor or finance pages.")
     return f"The last refresh FAILED: {len(outcome.problems)} problem(s) to fix, listed below. {kept}"
+
 
 def build_failure_page(con, outcome, as_of, failed_at, last_good, unavailable: str | None = None) -> Page:
     """`con`: the failure page's marts, built from the failed run's tables (None when they could not be built:
@@ -38,6 +41,7 @@ def build_failure_page(con, outcome, as_of, failed_at, last_good, unavailable: s
         "pages stay those of the last good refresh until a refresh succeeds."]
     return page
 
+
 def _files_and_rejections(page: Page, marts: PageReader) -> None:
     files = marts.sql("""SELECT path, status, rows_read, rows_loaded, rows_rejected, message
                          FROM marts.landing_files ORDER BY status <> 'failed', path""").fetchall()
@@ -56,6 +60,7 @@ def _files_and_rejections(page: Page, marts: PageReader) -> None:
                                for file, code, n, first, column, reason in rejected], numeric={2, 3}))
     else:
         page.add_html("<p>No rejected rows in the files that could be read.</p>")
+
 
 def build_failure_index(outcome, as_of, failed_at) -> Page:
     """The index of a first run that failed: nothing good to show yet, a link to what to fix."""

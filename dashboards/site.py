@@ -49,7 +49,6 @@ def build_site(con, out: Path, k: int, *, currency: str, cron: str, cron_tz: str
     run = run_info(index_reader)
     status = internal_status(run)
     written = []
-    internal_nav = INTERNAL_NAV
     sponsor_rows = list(sponsors(index_reader).iter_rows())
     sponsor_reader = PageReader(con, "sponsor_pages")
     for sponsor_id, sponsor_name in sponsor_rows:
@@ -58,13 +57,13 @@ def build_site(con, out: Path, k: int, *, currency: str, cron: str, cron_tz: str
         path = out / "sponsors" / sponsor_file_name(sponsor_id)
         path.write_text(page.render(), encoding="utf-8")
         written.append(path)
-    finance = build_finance_page(PageReader(con, "finance_page"), run, status, internal_nav, currency)
-    operations = build_operations_page(PageReader(con, "operations_page"), run, status, internal_nav, cron, cron_tz)
+    finance = build_finance_page(PageReader(con, "finance_page"), run, status, INTERNAL_NAV, currency)
+    operations = build_operations_page(PageReader(con, "operations_page"), run, status, INTERNAL_NAV, cron, cron_tz)
     for name, page in (("finance.html", finance), ("operations.html", operations)):
         (out / name).write_text(page.render(), encoding="utf-8")
         written.append(out / name)
     index = Page(title="coachlens", subtitle="Coaching programme reports (internal index)", as_of=run.as_of,
-                 refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=internal_nav)
+                 refreshed_at=run.refreshed_at, status=status[0], status_text=status[1], nav=INTERNAL_NAV)
     items = "".join(f'<li><a href="sponsors/{esc(sponsor_file_name(sid))}">{esc(name)}</a></li>'
                     for sid, name in sponsor_rows)
     index.add_html(f"<h2>Sponsor reports</h2><p>Send each sponsor their own file only.</p>"

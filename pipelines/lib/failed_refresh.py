@@ -11,9 +11,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import json
-import os
 import shutil
-import subprocess
 import tempfile
 from pathlib import Path
 
@@ -36,6 +34,24 @@ def last_good_refresh(con) -> dt.datetime | None:
         return None
 
 
+def _copy_run_tables(con, warehouse: Path | None) -> None:
+    """The run tables (manifest, quarantine) of `warehouse` into `con`'s (prepare_warehouse made them); empty when
+    there is no such file or the run failed before it made a table."""
+    if warehouse is None:
+        for table in RUN_TABLES:
+            con.execute(f"DELETE FROM {table}")
+        return
+    con.execute(f"ATTACH '{warehouse}' AS run (READ_ONLY)")
+    try:
+        for table in RUN_TABLES:
+            try:
+                con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM run.{table}")
+            except duckdb.CatalogException:  # the run failed before it made the table
+                con.execute(f"DELETE FROM {table}")
+    finally:
+        con.execute("DETACH run")
+
+
 def _assemble_warehouse(ws: Workspace, outcome: Outcome, as_of: dt.date, failed_at: dt.datetime):
     target = ws.failed_warehouse
     target.unlink(missing_ok=True)
@@ -45,19 +61,7 @@ def _assemble_warehouse(ws: Workspace, outcome: Outcome, as_of: dt.date, failed_
     try:
         prepare_warehouse(con)
         con.execute("CREATE SCHEMA IF NOT EXISTS audit")
-        if ws.work_warehouse.exists():
-            con.execute(f"ATTACH '{ws.work_warehouse}' AS run (READ_ONLY)")
-            try:
-                for table in RUN_TABLES:
-                    try:
-                        con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM run.{table}")
-                    except duckdb.CatalogException:  # the run failed before it made the table
-                        con.execute(f"DELETE FROM {table}")
-            finally:
-                con.execute("DETACH run")
-        else:
-            for table in RUN_TABLES:
-                con.execute(f"DELETE FROM {table}")
+        _copy_run_tables(con, ws.work_warehouse if ws.work_warehouse.exists() else None)
         last_good = last_good_refresh(con)
         con.execute(FAILED_REFRESH_DDL)
         con.execute("INSERT INTO audit.failed_refresh VALUES (?, ?, ?, ?, ?)",
@@ -77,25 +81,19 @@ def failure_marts(warehouse: Path):
     """A scratch DuckDB file holding the run tables of `warehouse` and the failure page's marts, built from them by
     dbt (the page computes nothing). Yields (path, None), or (None, what went wrong) when dbt could not build them.
     Scratch, so the published warehouse keeps the last good refresh's marts."""
-    from pipelines.defs.transform.project import DBT_PROJECT_DIR, dbt_executable
+    from pipelines.defs.transform.project import run_dbt
 
     with tempfile.TemporaryDirectory(prefix="coachlens-failure-") as tmp:
         scratch = Path(tmp) / "failure.duckdb"
         con = duckdb.connect(str(scratch))
         try:
             prepare_warehouse(con)
-            con.execute(f"ATTACH '{warehouse}' AS run (READ_ONLY)")
-            for table in RUN_TABLES:
-                with contextlib.suppress(duckdb.CatalogException):  # the run failed before it made the table
-                    con.execute(f"INSERT INTO {table} SELECT * FROM run.{table}")
-            con.execute("DETACH run")
+            _copy_run_tables(con, warehouse)
         finally:
             con.close()
-        proc = subprocess.run(
-            [dbt_executable(), "run", "--quiet", "--select", FAILURE_MARTS, "--target", "dev", "--profiles-dir", ".",
-             "--target-path", str(Path(tmp) / "target"), "--log-path", str(Path(tmp) / "logs")],
-            cwd=DBT_PROJECT_DIR, capture_output=True, text=True,
-            env={**os.environ, "COACHLENS_DBT_DATABASE": str(scratch), "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"})
+        proc = run_dbt(["run", "--quiet", "--select", FAILURE_MARTS, "--target", "dev", "--target-path",
+                        str(Path(tmp) / "target"), "--log-path", str(Path(tmp) / "logs")],
+                       COACHLENS_DBT_DATABASE=str(scratch))
         if proc.returncode != 0:
             yield None, f"dbt could not build the file list ({(proc.stdout + proc.stderr).strip()[-300:]})"
         else:

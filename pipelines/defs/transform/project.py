@@ -21,6 +21,14 @@ def dbt_executable() -> str:
     return str(candidate) if candidate.exists() else "dbt"
 
 
+def run_dbt(args: list[str], **env: str) -> subprocess.CompletedProcess:
+    """The dbt command on this project, outside Dagster (parsing, the failed refresh's marts); `env` adds
+    environment variables (COACHLENS_DBT_DATABASE: the warehouse file)."""
+    return subprocess.run([dbt_executable(), *args, "--project-dir", str(DBT_PROJECT_DIR),
+                           "--profiles-dir", str(DBT_PROJECT_DIR)], capture_output=True, text=True,
+                          cwd=DBT_PROJECT_DIR, env={**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false", **env})
+
+
 def _newest_source_mtime() -> float:
     paths = [DBT_PROJECT_DIR / "dbt_project.yml", DBT_PROJECT_DIR / "profiles.yml"]
     for folder in ("models", "macros", "tests"):
@@ -36,10 +44,7 @@ def ensure_manifest() -> Path:
     """
     if MANIFEST.exists() and MANIFEST.stat().st_mtime >= _newest_source_mtime():
         return MANIFEST
-    env = {**os.environ, "DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
-    proc = subprocess.run([dbt_executable(), "parse", "--quiet", "--no-partial-parse", "--project-dir", str(DBT_PROJECT_DIR),
-                           "--profiles-dir", str(DBT_PROJECT_DIR)], capture_output=True, text=True, env=env,
-                          cwd=DBT_PROJECT_DIR)
+    proc = run_dbt(["parse", "--quiet", "--no-partial-parse"])
     if proc.returncode != 0:
         raise RuntimeError(f"dbt parse failed:\n{proc.stdout}\n{proc.stderr}")
     return MANIFEST

@@ -69,7 +69,7 @@ def in_dependency_order(manifest: dict, uids: Iterable[str]) -> list[str]:
 SOURCE_TESTS = "source:*"
 """The tests dbt generates on the sources from data_contracts/*.yml are not run by a refresh: the loader applies
 every contract rule to every row before dbt starts, and the Great Expectations suite checks the loaded rows
-again (a blocking check). They run in the test suite (tests/integration/test_source_tests.py) and by hand
+again (a blocking check). They run in the test suite (tests/integration/test_refresh_e2e.py) and by hand
 (`dbt test --select source:*`)."""
 
 
